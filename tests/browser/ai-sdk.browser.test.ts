@@ -13,7 +13,7 @@ import { renderMarkdown } from '../../demo/app/lib/markdown'
 import { failureSentence } from '../../demo/app/lib/failure-kinds'
 import { waitForJobStatus } from '../support/progress-wait'
 import { LONG_PROMPT, MID_ANSWER_CHARS, screenshot, useDemoInBrowser, WAIT_MS } from './support/browser'
-import { gotoChat, markdownOnScreen } from './support/chat-page'
+import { gotoChat, markdownOnScreen, openSharedChat } from './support/chat-page'
 
 const demo = useDemoInBrowser()
 
@@ -55,6 +55,16 @@ async function openPageFromMainChat(): Promise<Page> {
   await aiSdkScript
   await link.click()
   await page.waitForURL(/\/ai-sdk\?(.*&)?chat=/)
+  return page
+}
+
+/**
+ * A new chat on the page, loaded anew, of the user the file's tests share (`openSharedChat`): for a
+ * test about what the page does with its chat, not about a new user.
+ */
+async function openSharedPage(): Promise<Page> {
+  const page = await openSharedChat(demo, {}, '/ai-sdk')
+  await page.waitForURL(/[?&]chat=/)
   return page
 }
 
@@ -214,7 +224,7 @@ describe('AI SDK page in Chromium', () => {
   })
 
   it('a failed answer still says it failed, and why, after a reload (not a finished answer cut mid-sentence)', async () => {
-    const page = await openPage()
+    const page = await openSharedPage()
     await send(page, 'Please fail')
     // In a sentence for its kind (the stream's error chunk), as on the main chat's page; the job's words under Details.
     const failure = page.getByRole('alert').filter({ hasText: failureSentence({ code: 'upstream-stream' }, true) })
@@ -230,7 +240,7 @@ describe('AI SDK page in Chromium', () => {
   })
 
   it('a tool approval answered on the page continues the job', async () => {
-    const page = await openPage()
+    const page = await openSharedPage()
     await send(page, 'Please delete notes.txt')
     const tool = page.locator('.tool-call[data-tool="delete_file"]')
     await page.locator('.tool-call[data-state="approval-requested"]').waitFor({ timeout: WAIT_MS })
@@ -254,7 +264,7 @@ describe('AI SDK page in Chromium', () => {
   })
 
   it('an approval the answer was stopped at is not offered again after a reload: the call says stopped', async () => {
-    const page = await openPage()
+    const page = await openSharedPage()
     await send(page, 'Please delete notes.txt')
     await page.locator('.tool-call[data-state="approval-requested"]').waitFor({ timeout: WAIT_MS })
     // Stopped elsewhere (another tab, the main chat): the abort route ends the waiting job.
@@ -268,7 +278,7 @@ describe('AI SDK page in Chromium', () => {
   })
 
   it('Stop also stops an answer that waits for a tool approval, as in the main chat (not only Deny)', async () => {
-    const page = await openPage()
+    const page = await openSharedPage()
     await send(page, 'Please delete notes.txt')
     const tool = page.locator('.tool-call[data-tool="delete_file"]')
     await page.locator('.tool-call[data-state="approval-requested"]').waitFor({ timeout: WAIT_MS })
@@ -290,7 +300,7 @@ describe('AI SDK page in Chromium', () => {
   })
 
   it('Stop after Approve, before the answer went on: the approved call says stopped, not "answered"', async () => {
-    const page = await openPage()
+    const page = await openSharedPage()
     await send(page, 'Please delete notes.txt')
     const tool = page.locator('.tool-call[data-tool="delete_file"]')
     await page.locator('.tool-call[data-state="approval-requested"]').waitFor({ timeout: WAIT_MS })
