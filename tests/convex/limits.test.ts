@@ -2,12 +2,13 @@
  * A real deployment's size limits (convex/limits.ts): every stored document stays under Convex's
  * 1 MiB, batches are sized in UTF-8 bytes, an event too big for a document is stored in pieces and
  * read back whole, one too big for any call is stored shortened with a notice — and none of them
- * blocks the log. The backend enforces Convex's per-transaction limits.
+ * blocks the log. The backend enforces Convex's per-transaction limits (the paging tests at a lower
+ * read limit, `PAGE_BYTES_READ`, which a page still fits and a whole range passes).
  */
 import { getDocumentSize } from 'convex/values'
 import { describe, expect, it } from 'vitest'
 import { api } from '../../convex/_generated/api'
-import { MAX_APPEND_BYTES, MAX_DOCUMENT_BYTES } from '../../convex/limits'
+import { MAX_APPEND_BYTES, MAX_DOCUMENT_BYTES, RECORD_PAGE_BYTES } from '../../convex/limits'
 import { readJobPage } from '../../server/lib/job-page'
 import { ConvexTooLargeError } from '../../server/lib/providers/convex'
 import type { ConvexFacade } from '../../server/lib/providers/convex-facade'
@@ -31,6 +32,29 @@ async function storedBatches(backend: Backend) {
 
 async function expectDocumentsWithinLimit(backend: Backend) {
   for (const batch of await storedBatches(backend)) expect(getDocumentSize(batch)).toBeLessThanOrEqual(MAX_DOCUMENT_BYTES)
+}
+
+/** Convex's limit on the bytes one query or mutation reads. */
+const CONVEX_BYTES_READ = 16 * 1_048_576
+
+/**
+ * The read limit the paging tests below run under, lowered from Convex's 16 MiB so that they pass it
+ * with less than half the bytes: a page stops once it passes `RECORD_PAGE_BYTES`, having read at
+ * most one more record (its request or answer is one document) and small documents beside it, so a
+ * page fits; a function that read a whole range instead of a page fails. Passing this lower limit
+ * implies passing Convex's.
+ */
+const PAGE_BYTES_READ = RECORD_PAGE_BYTES + 2 * MAX_DOCUMENT_BYTES
+
+/** A backend at the lowered read limit (`PAGE_BYTES_READ`). */
+function pagingBackend(): Backend {
+  expect(PAGE_BYTES_READ).toBeLessThan(CONVEX_BYTES_READ)
+  return createBackend({ bytesRead: PAGE_BYTES_READ })
+}
+
+/** How many stored documents of `bytes` each add up past the lowered read limit, with one to spare. */
+function pastReadLimit(bytes: number): number {
+  return Math.ceil(PAGE_BYTES_READ / bytes) + 1
 }
 
 function nodeEnd(seq: number, output: unknown): JobEvent {
@@ -123,11 +147,12 @@ describe('a real deployment\'s size limits', () => {
   })
 
   it('finds a long chat\'s active job without reading its finished turns (the AI SDK routes ask on every resume)', async () => {
-    const backend = createBackend()
+    const backend = pagingBackend()
     const { provider } = createInstance(backend)
-    // 20 finished turns of one chat whose requests (900 KB each: the history grows) add up past 16 MiB.
+    // Finished turns of one chat whose requests (900 KB each: the history grows) add up past the read limit.
     const request = { type: 'chat' as const, messages: [{ role: 'user' as const, content: 'h'.repeat(900_000) }] }
-    for (let index = 0; index < 20; index++) {
+    const turns = pastReadLimit(900_000)
+    for (let index = 0; index < turns; index++) {
       const job = newJob({ threadId: 'long-chat', request })
       await provider.create(job)
       await provider.appendEvents(job.id, [endEvent(1, 'completed')], { epoch: 1 })
@@ -139,14 +164,14 @@ describe('a real deployment\'s size limits', () => {
     // One query stops past the byte budget and says where to go on; the provider reads on from there,
     // so the whole thread lists (a short answer would tell the engine there is no older page).
     const firstQuery = await backend.query(api.jobPages.page, { secret: TEST_SECRET, userId: 'user-1', threadId: 'long-chat', limit: 50 })
-    expect(firstQuery.jobs.length).toBeLessThan(21)
+    expect(firstQuery.jobs.length).toBeLessThan(turns + 1)
     expect(firstQuery.resume).toEqual({ createdAt: firstQuery.jobs.at(-1)!.createdAt, jobId: firstQuery.jobs.at(-1)!.jobId })
     const recent = await provider.list({ userId: 'user-1', threadId: 'long-chat', limit: 50 })
-    expect(recent).toHaveLength(21)
+    expect(recent).toHaveLength(turns + 1)
     expect(recent[0]!.id).toBe(live.id)
-    const page = await readJobPage(provider, { userId: 'user-1', threadId: 'long-chat', limit: 20 })
+    const page = await readJobPage(provider, { userId: 'user-1', threadId: 'long-chat', limit: turns })
     expect(page.next).not.toBeNull()
-    expect((await readJobPage(provider, { userId: 'user-1', threadId: 'long-chat', limit: 20, before: page.next! })).records).toHaveLength(1)
+    expect((await readJobPage(provider, { userId: 'user-1', threadId: 'long-chat', limit: turns, before: page.next! })).records).toHaveLength(1)
   }, 60_000)
 
   it('keeps the request out of the job document that every append and heartbeat rewrites; reads it back with the record', async () => {
@@ -179,13 +204,14 @@ describe('a real deployment\'s size limits', () => {
   })
 
   it('a new owner reads many large stored answers in pages, and a later abort still reaches it', async () => {
-    const backend = createBackend()
+    const backend = pagingBackend()
     const { provider } = createInstance(backend)
     const job = newJob()
     await provider.create(job)
     await provider.appendEvents(job.id, [statusEvent(1, 'waiting')], { epoch: 1 })
-    // 70 answers of 240 KB (each under the body limit): 16.8 MB, past what one query may read.
-    for (let index = 0; index < 70; index++) await provider.sendControl!(job.id, { type: 'input', userId: 'user-1', requestId: `r${index}`, answer: 'y'.repeat(240_000) })
+    // Answers of 240 KB (each under the body limit), past what one query may read.
+    const answers = pastReadLimit(240_000)
+    for (let index = 0; index < answers; index++) await provider.sendControl!(job.id, { type: 'input', userId: 'user-1', requestId: `r${index}`, answer: 'y'.repeat(240_000) })
     const errors: unknown[] = []
     const received: Array<{ type: string }> = []
     const other = createInstance(backend, { onError: error => errors.push(error) })
@@ -194,49 +220,52 @@ describe('a real deployment\'s size limits', () => {
     await provider.sendControl!(job.id, { type: 'abort', userId: 'user-1' })
     await other.facade.settled()
     expect(errors).toEqual([])
-    expect(received).toHaveLength(71)
+    expect(received).toHaveLength(answers + 1)
     expect(received.at(-1)).toMatchObject({ type: 'abort' })
   }, 120_000)
 
   it('the user feed reads many changed jobs with large requests in pages', async () => {
-    const backend = createBackend()
+    const backend = pagingBackend()
     const { provider } = createInstance(backend)
     const start = await backend.query(api.feed.userChanges, { secret: TEST_SECRET, userId: 'user-1' })
+    // Jobs whose requests (400 KB each) add up past the read limit.
     const request = { type: 'chat' as const, messages: [{ role: 'user' as const, content: 'f'.repeat(400_000) }] }
-    for (let index = 0; index < 45; index++) await provider.create(newJob({ request }))
+    const jobs = pastReadLimit(400_000)
+    for (let index = 0; index < jobs; index++) await provider.create(newJob({ request }))
     const seen = new Set<string>()
     let after = start.lastChangedAt
-    for (let pages = 0; pages < 45; pages++) {
+    for (let pages = 0; pages < jobs; pages++) {
       const page = await backend.query(api.feed.userChanges, { secret: TEST_SECRET, userId: 'user-1', afterChangedAt: after })
       for (const change of page.changes) seen.add(change.record.jobId)
       if (!page.hasMore) break
       after = page.changes.at(-1)!.changedAt
     }
-    expect(seen.size).toBe(45)
+    expect(seen.size).toBe(jobs)
   }, 120_000)
 
   it('counts, lists and recovers jobs with large requests inside a transaction\'s read limit', async () => {
-    const backend = createBackend()
+    const backend = pagingBackend()
     const { provider } = createInstance(backend)
-    // 30 active jobs whose requests (600 KB each) add up past the 16 MiB one query may read.
+    // Active jobs whose requests (600 KB each) add up past what one query may read.
     const request = { type: 'chat' as const, messages: [{ role: 'user' as const, content: 'q'.repeat(600_000) }] }
     const expired = { instanceId: 'gone', epoch: 1, expiresAt: 1 }
-    for (let index = 0; index < 30; index++) await provider.create(newJob({ request, lease: expired }))
+    const active = pastReadLimit(600_000)
+    for (let index = 0; index < active; index++) await provider.create(newJob({ request, lease: expired }))
     // Counting for the limits reads no job documents (so no requests).
-    expect(await provider.countActive()).toBe(30)
+    expect(await provider.countActive()).toBe(active)
     const { created } = await provider.create(newJob({ request }), { maxActive: 100, maxActivePerUser: 100 })
     expect(created).toBe(true)
     // A list query and a recovery scan stop early instead of failing; the caller asks again (the
     // provider's list does, from where the query stopped, so it returns them all).
     const firstQuery = await backend.query(api.jobPages.page, { secret: TEST_SECRET, userId: 'user-1', limit: 200 })
     expect(firstQuery.jobs.length).toBeGreaterThan(0)
-    expect(firstQuery.jobs.length).toBeLessThan(31)
+    expect(firstQuery.jobs.length).toBeLessThan(active + 1)
     expect(firstQuery.resume).not.toBeNull()
     const listed = await provider.list({ userId: 'user-1', limit: 200 })
-    expect(new Set(listed.map(record => record.id)).size).toBe(31)
+    expect(new Set(listed.map(record => record.id)).size).toBe(active + 1)
     const lost = await provider.listExpiredLeases!()
     expect(lost.length).toBeGreaterThan(0)
-    expect(lost.length).toBeLessThan(30)
+    expect(lost.length).toBeLessThan(active)
   })
 
   it('refuses a request or an answer too big for one document (an app that raised maxBodyBytes) with a 413 naming the setting, storing nothing', async () => {
