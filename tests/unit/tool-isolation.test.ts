@@ -88,9 +88,20 @@ describe('isolated calls behave like in-process ones', () => {
     ['throw_odd', { kind: 'name-getter' }],
     ['throw_odd', { kind: 'symbol' }],
   ]
+  // One pool (one worker) for every case, each case's call in a run of its own: a worker started
+  // per case was a third of this file's CPU. The first call of each tool imports its file there.
+  let shared: ReturnType<typeof isolatedRun>
+  beforeAll(() => {
+    shared = isolatedRun({ tools: { isolated: ISOLATION_TEST_TOOL_NAMES.join(',') } })
+    pools.splice(pools.indexOf(shared.isolation), 1)
+  })
+  afterAll(async () => {
+    await shared.isolation.dispose()
+  })
+
   it.each(cases)('%s %j: same outcome and same tool-result event', async (name, args) => {
     const inProcess = isolatedRun()
-    const isolated = isolatedRun({ tools: { isolated: ISOLATION_TEST_TOOL_NAMES.join(',') } })
+    const isolated = isolatedRunSharing(shared)
     const expected = await call(inProcess, name, args)
     const actual = await call(isolated, name, args)
     expect({ ...actual, id: '', durationMs: 0 }).toEqual({ ...expected, id: '', durationMs: 0 })
