@@ -32,9 +32,9 @@ export function useIsolationPools() {
     return isolation
   }
 
-  /** A fake run of the test tools (its model answers nothing) whose isolated calls go through a fresh pool. */
-  function run(config: BackgroundJobsConfig, logger?: Logger) {
-    const isolation = pool(config, logger)
+  /** A fake run of the test tools (its model answers nothing) whose isolated calls go through a fresh pool (`releaseTimeoutMs` as in `pool`). */
+  function run(config: BackgroundJobsConfig, logger?: Logger, releaseTimeoutMs?: number) {
+    const isolation = pool(config, logger, releaseTimeoutMs)
     return { ...createFakeRunContext({ model: createStepModel([]), tools: ISOLATION_TEST_TOOLS, config, isolation }), isolation }
   }
 

@@ -9,13 +9,22 @@
 import { describe, expect, it } from 'vitest'
 import { resolveConfig } from '../../server/lib/config'
 import { executeToolCall } from '../../server/lib/executor/execute-tool'
+import { LEFTOVER_WAIT_MS } from '../../server/lib/isolation/leftovers'
 import type { Logger } from '../../server/lib/logger'
 import { useIsolationPools } from '../support/isolation-pools'
 
 const pools = useIsolationPools()
 
+/**
+ * How long a worker may take to come back after its call answered, for the runs whose worker never
+ * does (a leftover holds its thread for good; the pool's watchdog replaces it): the default
+ * (RELEASE_TIMEOUT_MS, 1 s) let each of them spin a core that long. It stays past the
+ * `LEFTOVER_WAIT_MS` a worker waits for its leftovers' timers, so the worker is replaced the same way.
+ */
+const STUCK_RELEASE_MS = 3 * LEFTOVER_WAIT_MS
+
 /** A fake run on a fresh pool of one worker; its calls get 5 s each (ample for any of them). */
-function isolatedRun() {
+function isolatedRun(releaseTimeoutMs?: number) {
   const config = resolveConfig({ tools: { isolated: 'leave_work,thread_id,wait' }, limits: { toolTimeoutMs: 5_000 }, isolation: { maxWorkers: 1, minWorkers: 1 } })
   const logged: Array<{ level: string, message: string }> = []
   const logger: Logger = {
@@ -23,7 +32,7 @@ function isolatedRun() {
     warn: message => logged.push({ level: 'warn', message }),
     error: message => logged.push({ level: 'error', message }),
   }
-  const fake = pools.run(config, logger)
+  const fake = pools.run(config, logger, releaseTimeoutMs)
   let calls = 0
   const call = (name: string, args: unknown = {}) => executeToolCall(fake.context, { id: `call-${++calls}`, name, args, step: 1 })
   const threadOf = async (name: string, args: unknown = {}) => {
@@ -40,7 +49,7 @@ describe('work a call leaves behind in its isolation worker', () => {
     ['a spin from a 10 ms timer', { how: 'spin', delayMs: 10 }],
     ['an endless promise chain', { how: 'chain' }],
   ])('%s: the call still completes, the next call runs on a fresh worker and completes', async (_, args) => {
-    const run = isolatedRun()
+    const run = isolatedRun(STUCK_RELEASE_MS)
     const culprit = await run.threadOf('leave_work', args)
     // The (only) worker is busy with the leftover for good: this call can only run on its replacement.
     expect(await run.threadOf('wait', { ms: 50 })).not.toBe(culprit)
