@@ -53,8 +53,10 @@ function epochAt(log: HeldLog, seq: number): number | null {
  * event after it is of that epoch or a later one: an event of an older epoch after it means the
  * later lease began further on.
  */
-function holdsPosition(log: HeldLog, after: StreamPosition): boolean {
+function holdsPosition(log: HeldLog, after: StreamPosition, leaseEpoch: number): boolean {
   if (after.seq === 0) return true
+  // An epoch no lease of the job has had yet: a position never issued (garbage, or another job's).
+  if (after.epoch > Math.max(leaseEpoch, log.state.epoch ?? 1)) return false
   const epoch = epochAt(log, after.seq)
   if (epoch === null || epoch > after.epoch) return false
   if (epoch === after.epoch) return true
@@ -69,9 +71,9 @@ function holdsPosition(log: HeldLog, after: StreamPosition): boolean {
  * position is past the log, older than what is held, or from another epoch at that seq (the
  * viewer's text came from an owner that died before storing it).
  */
-function missedEvents(log: HeldLog, after: StreamPosition | null): JobEvent[] | null {
+function missedEvents(log: HeldLog, after: StreamPosition | null, leaseEpoch: number): JobEvent[] | null {
   if (after === null || after.seq > log.state.seq) return null
-  if (!holdsPosition(log, after)) return null
+  if (!holdsPosition(log, after, leaseEpoch)) return null
   if (after.seq === log.state.seq) return []
   const first = log.events[0]
   if (!first || !log.complete || (first.fromSeq ?? first.seq) > after.seq + 1) return null
@@ -96,9 +98,13 @@ function stateBeforeEnd(log: HeldLog, end: JobEvent): JobState {
   return (end.epoch ?? 1) > (state.epoch ?? 1) ? { ...state, epoch: end.epoch } : state
 }
 
-/** The frames that bring a viewer at `after` (null: knows nothing) up to the log's end. */
-export function catchUpFrames(log: HeldLog, after: StreamPosition | null): ViewerFrame[] {
-  const missed = missedEvents(log, after)
+/**
+ * The frames that bring a viewer at `after` (null: knows nothing) up to the log's end.
+ * `leaseEpoch`: the job's lease epoch as the caller knows it (its record's), which a position's
+ * epoch past both it and the log's cannot come from — such a position gets a snapshot.
+ */
+export function catchUpFrames(log: HeldLog, after: StreamPosition | null, leaseEpoch = Number.POSITIVE_INFINITY): ViewerFrame[] {
+  const missed = missedEvents(log, after, leaseEpoch)
   // Superseded progress left out first: the deltas around it then merge as well.
   if (missed) return mergeDeltas(withoutStaleProgress(missed)).map(eventFrame)
   const last = log.events.at(-1)

@@ -32,6 +32,9 @@ interface Beating { comment(text: string): void }
 /** Extra time a resuming viewer waits for the store beyond two write intervals. */
 const STORE_CATCH_UP_MARGIN_MS = 500
 
+/** The job's lease epoch as its record has it (1 before any takeover): positions of later epochs were never issued. */
+const leaseEpochOf = (record: JobRecord): number => record.lease?.epoch ?? 1
+
 /** What `attach` returns: how to detach, and whether anything will follow. */
 export interface Attachment {
   detach: () => void
@@ -157,7 +160,7 @@ export function createViewerHub(options: ViewerHubOptions) {
     // its call's 250 ms follows live), and the batch is never sent twice.
     run.live.flushForRead()
     const viewer = createJobViewer(sink, run.record.id)
-    if (sendCatchUp(viewer, catchUpFrames(liveLog(run), after))) {
+    if (sendCatchUp(viewer, catchUpFrames(liveLog(run), after, leaseEpochOf(run.record)))) {
       markReady(viewer, run.live.state.seq)
       run.live.viewers.add(viewer)
     }
@@ -169,7 +172,7 @@ export function createViewerHub(options: ViewerHubOptions) {
       // The pending text goes into the catch-up, not out to this viewer ahead of it.
       viewer.ready = false
       run.live.flushForRead()
-      if (sendCatchUp(viewer, catchUpFrames(liveLog(run), written ?? null))) markReady(viewer, run.live.state.seq)
+      if (sendCatchUp(viewer, catchUpFrames(liveLog(run), written ?? null, leaseEpochOf(run.record)))) markReady(viewer, run.live.state.seq)
     }
     return track(viewer, run.record.id, () => run.live.removeViewer(viewer))
   }
@@ -194,7 +197,7 @@ export function createViewerHub(options: ViewerHubOptions) {
       throw error
     }
     // A catch-up whose send threw closed the viewer; `track` then lets it go (and the feed).
-    if (sendCatchUp(viewer, catchUpFrames(log, after))) {
+    if (sendCatchUp(viewer, catchUpFrames(log, after, leaseEpochOf(record)))) {
       markReady(viewer, log.state.seq)
       if (isTerminalStatus(log.state.status)) closeViewer(viewer)
     }
@@ -207,7 +210,7 @@ export function createViewerHub(options: ViewerHubOptions) {
       viewer.ready = false
       void storedLog(record).then((fresh) => {
         if (viewer.closed) return
-        if (!sendCatchUp(viewer, catchUpFrames(fresh, written ?? null))) return
+        if (!sendCatchUp(viewer, catchUpFrames(fresh, written ?? null, leaseEpochOf(record)))) return
         markReady(viewer, Math.max(viewer.cursor, fresh.state.seq))
         // The job ended while the store was read: its `job-end` was in the catch-up.
         if (isTerminalStatus(fresh.state.status)) closeViewer(viewer)
@@ -239,7 +242,7 @@ export function createViewerHub(options: ViewerHubOptions) {
         const run = runs.get(record.id)
         return run && !run.abandoned ? attachLive(run, sink, after) : attachRemote(record, sink, after)
       }
-      const frames = catchUpFrames(log instanceof Promise ? await log : log, after)
+      const frames = catchUpFrames(log instanceof Promise ? await log : log, after, leaseEpochOf(record))
       writeCatchUp(sink, frames)
       return { detach: () => {}, open: false, upToDate: frames.length === 0 }
     },
@@ -252,7 +255,7 @@ export function createViewerHub(options: ViewerHubOptions) {
       // Only a position at the stored log's end can be up to date: no need to read it otherwise.
       if (!runs.has(record.id) && after.seq !== record.lastSeq) return false
       const log = endedLog(record)
-      return log !== null && catchUpFrames(await log, after).length === 0
+      return log !== null && catchUpFrames(await log, after, leaseEpochOf(record)).length === 0
     },
     /** Hook for committed events: the ops counters (server/lib/metrics.ts). */
     onCommit(run: JobRun, event: JobEvent) {

@@ -71,4 +71,21 @@ describe('catch-up across epochs', () => {
     expect(catchUpFrames(log, { epoch: 2, seq: 2 }).map(frame => frame.id)).toEqual([3])
     expect(catchUpFrames(log, { epoch: 2, seq: 1 })[0]!.event).toBe('snapshot')
   })
+
+  it('sends a snapshot for an epoch no lease of the job has had (a position never issued)', () => {
+    // Epoch 1 only, held to its end: a viewer claiming epoch 2 or 3 there holds no state the
+    // server gave (engine-fuzz seed 205: it got the job-end next with no snapshot before it).
+    const events = [delta(1, 0, 'a'), delta(2, 1, 'b'), delta(3, 2, 'c')]
+    const log: HeldLog = { events, complete: true, state: reduceEvents(base, events), baseState: base }
+    for (const epoch of [2, 3]) {
+      expect(catchUpFrames(log, { epoch, seq: 3 }, 1).map(frame => frame.event)).toEqual(['snapshot'])
+      expect(catchUpFrames(log, { epoch, seq: 2 }, 1).map(frame => frame.event)).toEqual(['snapshot'])
+    }
+    // Once the record's lease is at that epoch (taken over, nothing stored yet), the position is
+    // where that lease began: nothing to send (takeover-resume-lease-start.test.ts).
+    expect(catchUpFrames(log, { epoch: 2, seq: 3 }, 2)).toEqual([])
+    // Epoch 1 itself is unchanged.
+    expect(catchUpFrames(log, { epoch: 1, seq: 3 }, 1)).toEqual([])
+    expect(catchUpFrames(log, { epoch: 1, seq: 2 }, 1).map(frame => frame.event)).toEqual(['text-delta'])
+  })
 })

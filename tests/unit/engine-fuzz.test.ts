@@ -9,7 +9,7 @@ import { runEngineFuzz } from '../support/engine-fuzz'
 
 const SEED_COUNT = Number(process.env.FUZZ_SEEDS) || 200
 /** Seeds that found bugs (the report of each fix names its seed); always run. */
-const REGRESSION_SEEDS = [439, 612, 651]
+const REGRESSION_SEEDS = [205, 439, 612, 651]
 const FIRST_SEED = Number(process.env.FUZZ_FIRST_SEED) || 1
 const STEPS = Number(process.env.FUZZ_STEPS) || 200
 const seeds = process.env.FUZZ_SEED ? [Number(process.env.FUZZ_SEED)] : [...new Set([...Array.from({ length: SEED_COUNT }, (_, index) => FIRST_SEED + index), ...REGRESSION_SEEDS])]
