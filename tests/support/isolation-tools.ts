@@ -33,9 +33,7 @@ export const ISOLATION_TEST_TOOLS = [
     name: 'explode',
     description: 'Throws an error with a code and a cause.',
     parameters: z.object({}),
-    execute: () => {
-      throw Object.assign(new Error('the tool exploded', { cause: new Error('deeper reason') }), { code: 'EBOOM' })
-    },
+    execute: () => { throw Object.assign(new Error('the tool exploded', { cause: new Error('deeper reason') }), { code: 'EBOOM' }) },
   }),
   defineTool({
     name: 'flaky',
