@@ -144,6 +144,21 @@ describe('model client, push path over node:http', () => {
     release()
   })
 
+  it('the caller\'s abort made inside a piece\'s events hands over none of that piece\'s later events', async () => {
+    // Three deltas and the end in one body piece: the parser completes them all at once.
+    const piece = encoder.encode(['a', 'b', 'c'].map(content => chunk({ choices: [{ index: 0, delta: { content }, finish_reason: null }] })).join('') + 'data: [DONE]\n\n')
+    const client = createModelClient({ ...TEST_CLIENT_OPTIONS, baseUrl: 'https://upstream.test/v1', fetch: bodyOf([piece]), maxRetries: 0 })
+    const controller = new AbortController()
+    const reason = new Error('user left')
+    const events: ModelEvent[] = []
+    const done = client.consume!(REQUEST, controller.signal, (event) => {
+      events.push(event)
+      controller.abort(reason)
+    })
+    await expect(done).rejects.toBe(reason)
+    expect(events).toEqual([{ type: 'text-delta', text: 'a' }])
+  })
+
   it('an error the consumer throws passes through unchanged, is not retried and ends the request', async () => {
     let release!: () => void
     mock = await startMockUpstream([{ chunks: ['a', 'b'], pauseAfterChunks: 1, resume: new Promise<void>((resolve) => { release = resolve }) }])

@@ -116,9 +116,11 @@ function pump(source: BodySource, parser: ChatCompletionParser, abortSignal: Abo
       else settle(error)
     }
     const onAbort = () => brokenOff(abortReason(abortSignal))
-    // Hands events over; false when the consumer threw (the round is over then).
+    // Hands events over; false when the round is over (the consumer threw, or aborted the round
+    // from inside one: the abort settles at once, and the piece's later events are not handed over).
     const deliver = (events: ModelEvent[]): boolean => {
       for (let index = 0; index < events.length; index++) {
+        if (settled) return false
         if (!progress.answering) timers.clearFirstToken()
         progress.answering = true
         progress.yielded = true
