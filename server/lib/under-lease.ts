@@ -10,8 +10,13 @@ import { isTerminalStatus } from '../../shared/events'
 import type { JobState } from '../../shared/reducer'
 import type { JobRecord } from './providers/types'
 
+/** The epoch of `record`'s lease (1 before any takeover, and without a lease). */
+export function leaseEpochOf(record: Pick<JobRecord, 'lease'>): number {
+  return record.lease?.epoch ?? 1
+}
+
 /** `state` under the epoch of `record`'s lease when that is later than the stored events'. */
 export function underLease(record: Pick<JobRecord, 'lease'>, state: JobState): JobState {
-  const epoch = record.lease?.epoch ?? 1
+  const epoch = leaseEpochOf(record)
   return epoch > (state.epoch ?? 1) && !isTerminalStatus(state.status) ? { ...state, epoch } : state
 }

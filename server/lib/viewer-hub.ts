@@ -9,7 +9,7 @@ import type { StreamPosition } from '../../shared/event-id'
 import type { JobEvent } from '../../shared/events'
 import { isTerminalStatus } from '../../shared/events'
 import { createJobState, reduceEvents } from '../../shared/reducer'
-import { underLease } from './under-lease'
+import { leaseEpochOf, underLease } from './under-lease'
 import type { HeldLog } from './catch-up'
 import { catchUpFrames } from './catch-up'
 import type { BackgroundJobsConfig } from './config'
@@ -31,9 +31,6 @@ interface Beating { comment(text: string): void }
 
 /** Extra time a resuming viewer waits for the store beyond two write intervals. */
 const STORE_CATCH_UP_MARGIN_MS = 500
-
-/** The job's lease epoch as its record has it (1 before any takeover): positions of later epochs were never issued. */
-const leaseEpochOf = (record: JobRecord): number => record.lease?.epoch ?? 1
 
 /** What `attach` returns: how to detach, and whether anything will follow. */
 export interface Attachment {
@@ -185,7 +182,7 @@ export function createViewerHub(options: ViewerHubOptions) {
       log = await storedLog(record)
       // A position the owner streamed but has not stored yet (writes are batched): wait a moment
       // for the store rather than sending a whole snapshot. Another epoch's position gets one.
-      if (after && after.seq > log.state.seq && after.epoch === (record.lease?.epoch ?? 1) && !isTerminalStatus(log.state.status)) {
+      if (after && after.seq > log.state.seq && after.epoch === leaseEpochOf(record) && !isTerminalStatus(log.state.status)) {
         await feeds.reached(record.id, after.seq, 2 * writeIntervalMs(options.getConfig().persist.intervalMs, provider) + STORE_CATCH_UP_MARGIN_MS)
         log = await storedLog(record)
       }
