@@ -135,9 +135,15 @@ describe('demo chat: keyboard and screen reader', () => {
     expect(await page.getByRole('heading', { level: 1 }).textContent()).toBe(LONG_PROMPT)
 
     // Copy says so in words.
+    // Granted to this file's shared user for this check only: the tests after it get no clipboard.
     await page.context().grantPermissions(['clipboard-read', 'clipboard-write'], { origin: demo.url })
-    await turn(page, jobId).getByRole('button', { name: 'Copy', exact: true }).click()
-    await page.waitForFunction(() => (window as unknown as { heard: string[] }).heard.at(-1) === 'Copied to the clipboard.', null, { timeout: WAIT_MS })
+    try {
+      await turn(page, jobId).getByRole('button', { name: 'Copy', exact: true }).click()
+      await page.waitForFunction(() => (window as unknown as { heard: string[] }).heard.at(-1) === 'Copied to the clipboard.', null, { timeout: WAIT_MS })
+    }
+    finally {
+      await page.context().clearPermissions()
+    }
 
     await page.reload()
     await waitForHydration(page)
