@@ -325,7 +325,12 @@ export async function runEngineFuzz(seed: number, steps: number): Promise<string
         const last = client.connections.at(-1)!
         // A stalled stream that dropped frames is ended; the browser reconnects unless the server has shut down.
         const cut = disposed && last.dropped > 0
-        if (!gaveUp && !cut && terminal && last.open && !last.detached && (!last.closed || client.state.seq !== final.seq)) log(-1, `job #${jobs.indexOf(job)} (${job.id}): a viewer still attached at the end has seq ${client.state.seq} of ${final.seq}, closed ${last.closed}`)
+        // The store deleted the job while its owner still waited to hear that the end was written (the
+        // reply lost, then an outage longer than the retention): the owner's next write was refused
+        // `not-found` and it gave the run up as lost (lost-job.ts), closing its streams before the
+        // end. The job is gone: a reconnect finds nothing, so the viewer's position has nothing to match.
+        const gone = world.goneWhileRun.has(job.id) && last.closed
+        if (!gaveUp && !cut && !gone && terminal && last.open && !last.detached && (!last.closed || client.state.seq !== final.seq)) log(-1, `job #${jobs.indexOf(job)} (${job.id}): a viewer still attached at the end has seq ${client.state.seq} of ${final.seq}, closed ${last.closed}`)
       }
     }
     if (!disposed) {

@@ -71,6 +71,8 @@ export function createFuzzWorld(random: Random, config: BackgroundJobsConfigInpu
   const faults: StoreFaults = { down: false, failRate: 0, lostReplyRate: 0 }
   /** Every job's stored log as appended, kept after retention deletes it or the provider is disposed. */
   const storedLogs = new Map<string, JobEvent[]>()
+  /** Jobs a write of whose the store refused `not-found`: gone from it (retention, or lost) while their owner ran them. */
+  const goneWhileRun = new Set<string>()
   const provider: JobProvider = Object.assign(Object.create(inner) as JobProvider, {
     // An outage is the whole store's: retention cannot delete a job whose writes wait for it.
     async deleteExpired(...args: Parameters<JobProvider['deleteExpired']>) {
@@ -81,6 +83,7 @@ export function createFuzzWorld(random: Random, config: BackgroundJobsConfigInpu
       if (faults.down || random.chance(faults.failRate)) throw new InjectedFault('store unreachable')
       const result = await inner.appendEvents(...args)
       if (result.ok) storedLogs.set(args[0], [...storedLogs.get(args[0]) ?? [], ...structuredClone(args[1])])
+      else if (result.reason === 'not-found') goneWhileRun.add(args[0])
       if (process.env.FUZZ_TRACE && !result.ok) process.stdout.write(`  append refused: ${JSON.stringify(result)} for ${args[1].map(event => `${event.type}@${event.seq}`).join(',')}\n`)
       if (random.chance(faults.lostReplyRate)) {
         if (process.env.FUZZ_TRACE) process.stdout.write(`  reply lost for ${args[1].map(event => `${event.type}@${event.seq}`).join(',')}\n`)
@@ -108,6 +111,7 @@ export function createFuzzWorld(random: Random, config: BackgroundJobsConfigInpu
     store: inner,
     faults,
     storedLogs,
+    goneWhileRun,
     config: resolved,
     /** The model the next created job gets. */
     setNextModel(model: ModelClient) {
