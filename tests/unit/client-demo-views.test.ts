@@ -293,6 +293,12 @@ describe('demo AI SDK page: a failed request in words', () => {
     expect(chatErrorText(new Error('The upstream model failed'))).toBe('The upstream model failed')
   })
 
+  it('says a refused Retry did not retry the answer, not that the message was not sent', () => {
+    expect(chatErrorText(refused(503, ''), false, 'retry')).toBe('The server had a problem — the answer wasn’t retried. Try again.')
+    expect(chatErrorText(refused(429, 'Too many job creations; retry in 12 s'), false, 'retry')).toBe('Too many requests right now — the answer wasn’t retried. Try again in 12 s.')
+    expect(chatErrorText(new TypeError('Failed to fetch'), false, 'retry')).toBe('Couldn’t reach the server — the answer wasn’t retried. Try again.')
+  })
+
   it('an approval answered in another tab (or expired) is said in words, not with the request and chat ids', () => {
     const body = JSON.stringify({ statusCode: 409, message: 'Input request 8f6caaaf-8e8b-488b-99a5-7436350ff107 is not pending in chat 8049a955-a33b-44e3-b426-73459d9dbcba (answered already, expired, or the job ended)' })
     expect(chatErrorText(refused(409, body))).toBe('This approval was already answered or has expired.')

@@ -5,13 +5,16 @@
  * A Retry the server refused (a 429 at the per-user limit, a 503) or that never reached it lost
  * the answer until a reload — the SDK drops it before its request goes — and the page said only
  * why: the answer is put back now, with its Retry, under the line saying why the retry was
- * refused. Page rendered by tests/support/ai-sdk-page.ts.
+ * refused. That line said it in a new message's words ("your message wasn’t sent", as
+ * `chatErrorText` could not tell a Retry's request from a Send's): it says the answer was not
+ * retried now, and a later message refused says its own words again. Page rendered by
+ * tests/support/ai-sdk-page.ts.
  */
 import { describe, expect, it, vi } from 'vitest'
 import type { UIMessage } from 'ai'
 import type { FakeNode } from '../support/demo-client-render'
 import { allNodes, textOf } from '../support/demo-client-render'
-import { click } from '../support/ai-sdk-composer'
+import { click, submitMessage, typeMessage } from '../support/ai-sdk-composer'
 import { retryButtons, retryFirstAnswer, settle, usePage } from '../support/ai-sdk-page'
 
 const page = usePage()
@@ -57,8 +60,8 @@ describe('/ai-sdk page: Retry under a stopped answer', () => {
 
 describe('/ai-sdk page: a Retry the server refused', () => {
   const refusals: Array<[string, () => Response, string]> = [
-    ['a 429 at the per-user limit', () => new Response('You already have 1 jobs running (limits.maxConcurrentJobsPerUser)', { status: 429 }), 'Too many of your answers are running'],
-    ['a 503', () => new Response('', { status: 503 }), 'The server had a problem'],
+    ['a 429 at the per-user limit', () => new Response('You already have 1 jobs running (limits.maxConcurrentJobsPerUser)', { status: 429 }), 'Too many of your answers are running or waiting for you at once — the answer wasn’t retried.'],
+    ['a 503', () => new Response('', { status: 503 }), 'The server had a problem — the answer wasn’t retried. Try again.'],
   ]
   for (const [name, respond, said] of refusals) {
     for (const [ended, metadata] of [['failed', FAILED], ['stopped', STOPPED]] as const) {
@@ -73,6 +76,7 @@ describe('/ai-sdk page: a Retry the server refused', () => {
         expect(allNodes(root).some(item => item.props['data-answer-end'] === ended)).toBe(true)
         expect(retryButtons(root)).toHaveLength(1)
         expect(alerts(root).some(text => text.includes(said))).toBe(true)
+        expect(alerts(root).join(' ')).not.toContain('wasn’t sent')
       })
     }
   }
@@ -88,9 +92,23 @@ describe('/ai-sdk page: a Retry the server refused', () => {
     click(retryButtons(root)[0]!)
     await settle()
     expect(answerIds(root)).toEqual(['job-1'])
-    expect(alerts(root).some(text => text.includes('Couldn’t reach the server'))).toBe(true)
+    expect(alerts(root)).toContain('Couldn’t reach the server — the answer wasn’t retried. Try again.')
 
     vi.stubGlobal('fetch', reachable)
     expect(await retryFirstAnswer(page, root)).toEqual({ trigger: 'regenerate-message', ids: ['u1'] })
+  })
+
+  it('words a message refused after a refused Retry as a message again', async () => {
+    page.loaded = chat(FAILED)
+    const root = page.mount()
+    await settle()
+    refusePosts(() => new Response('', { status: 503 }))
+    click(retryButtons(root)[0]!)
+    await settle()
+    expect(alerts(root)).toContain('The server had a problem — the answer wasn’t retried. Try again.')
+    await typeMessage(root, 'Again')
+    await submitMessage(root)
+    expect(alerts(root)).toContain('The server had a problem — your message wasn’t sent. Try again.')
+    expect(alerts(root).join(' ')).not.toContain('retried')
   })
 })

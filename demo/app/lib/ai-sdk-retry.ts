@@ -5,10 +5,13 @@
  * edit"). The SDK drops it before the request goes: a request the server refused (a 429 at the
  * per-user limit, a 503) or that never reached it left the chat without the answer until a
  * reload. Such a Retry puts the answer back, with its own Retry, and the page's error line says
- * why the retry was refused, as the main chat's turn stays when its Retry is refused.
+ * why the retry was refused, as the main chat's turn stays when its Retry is refused — in the
+ * Retry's words ("the answer wasn’t retried", `errorAction`), not a new message's ("your message
+ * wasn’t sent"): the answer it was to replace is still shown.
  */
 import type { ChatStatus, UIMessage } from 'ai'
 import type { Ref } from 'vue'
+import { computed, shallowRef } from 'vue'
 
 /**
  * The newest request was refused (an HTTP error before any answer) or got no answer at all (the
@@ -34,6 +37,11 @@ export interface AiSdkRetryOptions {
 
 /** `beforeRetry`: what a Retry does on the page before asking (notes cleared, the focus, following the answer). */
 export function useAiSdkRetry({ messages, status, error, postAnswered, regenerate, blocked }: AiSdkRetryOptions, beforeRetry: () => void) {
+  /**
+   * The error of the newest Retry the server refused (or that reached no server): while `error` is
+   * this one, the page words it as a Retry's. A later request's error is another object.
+   */
+  const refusedRetry = shallowRef<Error>()
   /** Retry under the newest answer: asked again; a refused request leaves the answer as it was. */
   async function retryAnswer(): Promise<void> {
     if (blocked()) return
@@ -41,10 +49,14 @@ export function useAiSdkRetry({ messages, status, error, postAnswered, regenerat
     const before = messages.value
     const answer = before.at(-1)
     await regenerate()
+    if (!requestRefused(status.value, error.value, postAnswered.value)) return
+    refusedRetry.value = error.value
     // Put back only over what the SDK left of the chat: a read or a delete meanwhile decides.
     const now = messages.value
     const dropped = answer?.role === 'assistant' && now.length === before.length - 1 && now.every((message, index) => message.id === before[index]?.id)
-    if (dropped && requestRefused(status.value, error.value, postAnswered.value)) messages.value = before
+    if (dropped) messages.value = before
   }
-  return { retryAnswer }
+  /** What the request whose `error` the page shows was, for its wording (lib/chat-error.ts). */
+  const errorAction = computed(() => (error.value !== undefined && error.value === refusedRetry.value ? 'retry' : 'send'))
+  return { retryAnswer, errorAction }
 }

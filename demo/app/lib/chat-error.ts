@@ -48,8 +48,13 @@ export function isApprovalGone(error: Error | undefined): boolean {
  */
 export const STREAM_BROKE_TEXT = 'Lost the connection to the server — your message was sent and its answer may still be running there. It is shown again once the server is back.'
 
-/** `error.message` of `useChat`, as the page shows it; `answered`: the chat route answered the post that failed. */
-export function chatErrorText(error: Error, answered = false): string {
+/**
+ * `error.message` of `useChat`, as the page shows it; `answered`: the chat route answered the post
+ * that failed; `action`: what that post was — a new message (`send`), or a Retry (`retry`, the
+ * SDK's `regenerate()`), whose refusal says the answer was not retried rather than "your message
+ * wasn’t sent": the message was sent long before, and the answer is still shown.
+ */
+export function chatErrorText(error: Error, answered = false, action: 'send' | 'retry' = 'send'): string {
   const { statusCode, responseBody } = error as Error & CallErrorLike
   // The chat route's only 409: an approval its message's job never asked (an answer taken elsewhere,
   // expired or ended meanwhile streams the job instead, and the page notes it on the call). Its
@@ -57,8 +62,8 @@ export function chatErrorText(error: Error, answered = false): string {
   if (statusCode === 409) return APPROVAL_GONE_TEXT
   if (typeof statusCode === 'number') {
     const message = bodyMessage(responseBody)
-    return failureText({ statusCode, ...(message ? { data: { message } } : {}) }, 'send')
+    return failureText({ statusCode, ...(message ? { data: { message } } : {}) }, action)
   }
-  if (error instanceof TypeError) return answered ? STREAM_BROKE_TEXT : unreachableText('send')
+  if (error instanceof TypeError) return answered ? STREAM_BROKE_TEXT : unreachableText(action)
   return error.message
 }

@@ -54,10 +54,12 @@ export function humanizeProblem(message: string): string {
 }
 
 /** What did not happen when a request failed, for `failureText`. */
-export type FailedAction = 'send' | 'stop' | 'answer' | 'load' | 'open' | 'threads' | 'refresh' | 'more' | 'delete' | 'rename'
+export type FailedAction = 'send' | 'retry' | 'stop' | 'answer' | 'load' | 'open' | 'threads' | 'refresh' | 'more' | 'delete' | 'rename'
 
 const NOT_DONE: Record<FailedAction, string> = {
   send: 'your message wasn’t sent',
+  // A Retry refused: the answer it was to replace is still there, as it was.
+  retry: 'the answer wasn’t retried',
   stop: 'the answer wasn’t stopped',
   answer: 'your answer wasn’t sent',
   load: 'the earlier messages weren’t loaded',
