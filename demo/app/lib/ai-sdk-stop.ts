@@ -9,11 +9,15 @@
  * the chat again when the server is back — or when a Stop then works: the answer it stopped holds
  * what it wrote unseen, which the server keeps as its partial answer. A Stop that closed a response
  * takes the stopped answer as the server kept it before Send is back: the job wrote on during the
- * abort's round trip (kept-stopped-answers.ts).
+ * abort's round trip (kept-stopped-answers.ts). A Stop right after Send, before any part of the
+ * answer came, leaves the user's message last when the server's answer cannot be read (or there
+ * was none yet): `stoppedUnanswered` is then the stopped answer the page shows under it — "Stopped
+ * before any answer came." and Retry (the SDK's `regenerate()` asks that message again), as the
+ * main chat's stopped turn and a reload show it — until a message follows it.
  */
 import type { UIMessage } from 'ai'
 import type { Ref } from 'vue'
-import { readonly, ref } from 'vue'
+import { computed, readonly, ref, watch } from 'vue'
 import { isStoppedAnswer, withStoppedAnswers } from './answer-end'
 import { withKeptAnswers } from './kept-stopped-answers'
 import type { AnswerAnnouncer } from './ai-sdk-announcements'
@@ -44,6 +48,16 @@ export function useAiSdkStop(options: AiSdkStopOptions) {
   const stopping = ref(false)
   /** The last Stop closed the answer's response but could not stop its job (the page clears it on a re-read, a message, another chat). */
   const unfollowed = ref(false)
+  /** The user's message whose answer a Stop ended before any part of it came (none follows it on the page). */
+  const stoppedBefore = ref<string | null>(null)
+  watch(chatId, () => {
+    stoppedBefore.value = null
+  })
+  /** The stopped answer shown under that message while it is the newest and no response writes. */
+  const stoppedUnanswered = computed<UIMessage | null>(() => {
+    const last = messages.value.at(-1)
+    return !busy.value && last?.role === 'user' && last.id === stoppedBefore.value ? { id: `${last.id}:stopped`, role: 'assistant', metadata: { ended: 'aborted' }, parts: [] } : null
+  })
   /**
    * The stopped answers (and `followed`, the one the closed response wrote) as the server kept
    * them. A read that fails leaves the text shown (the answer is stopped all the same).
@@ -83,6 +97,11 @@ export function useAiSdkStop(options: AiSdkStopOptions) {
       messages.value = withStoppedAnswers(messages.value, jobs)
       const last = messages.value.at(-1)
       if (isStoppedAnswer(last?.metadata)) options.announce(options.announcer().end(last, 'stopped'))
+      else if (last?.role === 'user' && closed && !unseen) {
+        // Its answer never reached the page, nor did the server's stopped one (stopped before the job began, or not read).
+        stoppedBefore.value = last.id
+        options.announce(['Answer stopped.'])
+      }
       else if (last?.role === 'user' && jobs.some(job => job.status === 'aborted')) options.announce(['Answer stopped.'])
     }
     catch (failure) {
@@ -93,5 +112,5 @@ export function useAiSdkStop(options: AiSdkStopOptions) {
       stopping.value = false
     }
   }
-  return { stopError, stopAnswer, stopping: readonly(stopping), unfollowed }
+  return { stopError, stopAnswer, stopping: readonly(stopping), unfollowed, stoppedUnanswered }
 }
