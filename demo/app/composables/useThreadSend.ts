@@ -120,7 +120,8 @@ export function useThreadSend(options: ThreadSendOptions) {
       return true
     }
     catch (failure) {
-      composerError.value = failureText(failure, 'send')
+      // A Retry or Regenerate refused: the turn it repeats, sent long before, is still shown as it was.
+      composerError.value = failureText(failure, retrying === undefined ? 'send' : 'retry')
       return false
     }
     finally {
