@@ -9,6 +9,7 @@ import { REPLY_CONTROL_SCRIPT, SEND_CONTROL_SCRIPT } from './redis-control-scrip
 import { CREATE_SCRIPT } from './redis-create-script'
 import { DELETE_EXPIRED_SCRIPT, DELETE_JOB_SCRIPT } from './redis-delete-scripts'
 import { JOB_LOST_SCRIPT } from './redis-gone-jobs'
+import { READ_LOG_SCRIPT } from './redis-log-script'
 import { HEARTBEAT_INSTANCE_SCRIPT } from './redis-instance-registration'
 import { CLAIM_LEASE_SCRIPT, HEARTBEAT_LEASE_SCRIPT, LIST_EXPIRED_LEASES_SCRIPT } from './redis-lease-scripts'
 import { GET_OWNED_SCRIPT } from './redis-owned-script'
@@ -19,6 +20,7 @@ const NAMES = new Map<string, string>([
   [APPEND_SCRIPT, 'append'],
   [CREATE_SCRIPT, 'create'],
   [GET_OWNED_SCRIPT, 'owned read'],
+  [READ_LOG_SCRIPT, 'log read'],
   [DELETE_EXPIRED_SCRIPT, 'retention'],
   [DELETE_JOB_SCRIPT, 'delete'],
   [JOB_LOST_SCRIPT, 'lost job'],

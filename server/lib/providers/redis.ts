@@ -206,7 +206,7 @@ export function createRedisProvider(options: RedisProviderOptions): RedisJobProv
   }
 
   // A job's log, from a seq, and its state (redis-log-read.ts).
-  const { readLog, readEvents, getState } = createRedisLogReads({ prefix, command, getListed })
+  const { readLog, readEvents, getState } = createRedisLogReads({ prefix, command, script, getListed })
 
   const threads = createRedisThreads({ prefix, command, script, getListed, now })
 
@@ -227,7 +227,7 @@ export function createRedisProvider(options: RedisProviderOptions): RedisJobProv
   const { create } = createRedisCreation({ script, addressSetMs: addressSetLifeMs(options.jobTimeoutMs ?? DEFAULT_JOB_TIMEOUT_MS), getListed, connect, appends, now, storeNow, onError, onEnded: (job, end) => reportLateCreationEnd({ logger: options.logger ?? createConsoleLogger(), metrics: options.metrics ?? useMetrics() }, job, end) })
 
   // A user feed hands on records without their request (ChangedJobRecord): it reads none.
-  const subscriptions = createRedisSubscriptions({ prefix, connect, command, readEntries: async (id, after) => (await readLog(id, after)).events, get: getListed, list, now, onError: subscriptionFailed })
+  const subscriptions = createRedisSubscriptions({ prefix, connect, command, readEntries: async (id, after) => (await readLog(id, after)).range.events, get: getListed, list, now, onError: subscriptionFailed })
 
   return {
     name: 'redis',
