@@ -1,8 +1,10 @@
 /**
  * Engines as simulated instances on one real redis-server, in one process: each is an engine over
  * its own Redis provider (its own connections), on a clock of its own (`offsetMs` off the real one,
- * as a machine whose NTP is off), with the chat runner and workflows a test gives. What a test
- * starts is stopped by `stopAll`.
+ * as a machine whose NTP is off), with the chat runner and workflows a test gives. The engine sees
+ * its provider as the app's does (create-provider.ts): with its calls timed and counted
+ * (instrument-provider.ts, into a registry of its own), which is what tells decision 45's bound
+ * that the store answers. What a test starts is stopped by `stopAll`.
  */
 import { afterAll, afterEach, beforeAll } from 'vitest'
 import { z } from 'zod'
@@ -12,6 +14,8 @@ import { createEngine } from '../../server/lib/engine'
 import type { JobRunners } from '../../server/lib/engine-types'
 import type { Logger } from '../../server/lib/logger'
 import { silentLogger } from '../../server/lib/logger'
+import { createMetrics } from '../../server/lib/metrics'
+import { instrumentProvider } from '../../server/lib/providers/instrument-provider'
 import { createRedisProvider } from '../../server/lib/providers/redis'
 import type { RedisJobProvider } from '../../server/lib/providers/redis'
 import { createWorkflowRegistry } from '../../server/lib/workflows/registry'
@@ -49,7 +53,7 @@ export interface RedisEngineOptions {
   onWarning?: (message: string) => void
   /** Redis's clock replaced (createRedisProvider's `storeClock`: a test that moves the store's time). @default Redis's own */
   storeClock?: () => number
-  /** What the engine sees of its provider (a test that delays one call). @default the provider */
+  /** What the engine sees of its provider (a test that delays one call), inside the calls' counting. @default the provider */
   wrapProvider?: (provider: RedisJobProvider) => RedisJobProvider
   /** The engine's logger. @default silentLogger */
   logger?: Logger
@@ -66,7 +70,8 @@ export function createRedisEngines() {
       await provider.ready()
       const config = resolveConfig({ scripted: { enabled: true }, lease: { durationMs: 15_000, heartbeatMs: 5_000 }, ...options.config })
       const engine = createEngine({
-        provider: options.wrapProvider?.(provider) ?? provider,
+        // As the app builds it: the store's faults a test makes are inside what the counting sees.
+        provider: instrumentProvider(options.wrapProvider?.(provider) ?? provider, createMetrics()),
         now,
         instanceId: options.instanceId,
         getConfig: () => config,
