@@ -62,7 +62,9 @@ export interface JobError {
   /**
    * The HTTP status the model endpoint answered: only on `upstream-http` and
    * `upstream-rate-limited` failures (429 or 5xx for those, which a later request may get past;
-   * another 4xx is the endpoint refusing this very request). Absent in jobs stored before it.
+   * another 4xx is the endpoint refusing this very request), and on an `upstream-stream` failure
+   * whose error chunk gave a status as its code (OpenRouter's, after text started). Absent in jobs
+   * stored before it.
    */
   httpStatus?: number
 }

@@ -12,7 +12,9 @@ import { upstreamStatusOf } from './upstream-status'
 /** The `outcome` of a round: `completed`, `aborted`, `http-<status>` when the endpoint answered one, else the error code. */
 export function roundOutcome(failure: JobFailure | 'completed' | 'aborted'): string {
   if (typeof failure === 'string') return failure
-  const status = upstreamStatusOf(failure)
+  // An error chunk's status (OpenRouter's) came after a 200: the round is `upstream-stream`, as it
+  // always was, so a dashboard's `http-*` rates stay the endpoint's HTTP answers.
+  const status = failure.code === 'upstream-stream' ? undefined : upstreamStatusOf(failure)
   return status === undefined ? failure.code : `http-${status}`
 }
 

@@ -16,7 +16,7 @@ export interface AnswerEndMetadata {
   error?: string
   /** The job's error code (a failed answer): its kind, said in a sentence (lib/failure-kinds.ts). */
   code?: string
-  /** The model endpoint's HTTP status (an `upstream-http` failure's `error.httpStatus`): whether Retry can help. */
+  /** The model endpoint's HTTP status (the job error's `httpStatus`: an HTTP answer's, or an error chunk's): whether Retry can help. */
   httpStatus?: number
   /** What cut a completed answer (`cut-off`): the model's length limit or the provider's content filter. */
   by?: 'length' | 'content-filter'

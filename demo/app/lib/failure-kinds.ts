@@ -86,23 +86,25 @@ const CONTEXT_WINDOW_HINT = 'longer than the model\'s context window'
 export type FailureLike = Pick<JobError, 'code'> & Partial<Pick<JobError, 'message' | 'httpStatus'>>
 
 /**
- * The model endpoint's HTTP status of an `upstream-http` failure: the error's `httpStatus`; for a
- * job stored before that field existed, the status its message names (the fallback goes once
- * no store can hold such a job: past every deployment's retention).
+ * The model endpoint's HTTP status of an `upstream-http` or `upstream-stream` failure: the error's
+ * `httpStatus` (a stream's when its error chunk gave one: OpenRouter's, after text started); for an
+ * `upstream-http` job stored before that field existed, the status its message names (the fallback
+ * goes once no store can hold such a job: past every deployment's retention). A stream's message is
+ * the upstream's own words: no status is read from it.
  */
 function upstreamStatus(error: FailureLike): number | undefined {
   if (typeof error.httpStatus === 'number') return error.httpStatus
-  const named = error.message ? UPSTREAM_STATUS.exec(error.message)?.[1] : undefined
+  const named = error.code === 'upstream-http' && error.message ? UPSTREAM_STATUS.exec(error.message)?.[1] : undefined
   return named === undefined ? undefined : Number(named)
 }
 
 /**
- * The kind of a failure: by its code, and for `upstream-http` by the endpoint's status — a 4xx is
- * the endpoint refusing this very request (too long for the model's window, or not accepted at
- * all), where a 429 or a 5xx, already retried by the server, may pass later.
+ * The kind of a failure: by its code, and for `upstream-http` and `upstream-stream` by the
+ * endpoint's status — a 4xx is the endpoint refusing this very request (too long for the model's
+ * window, or not accepted at all), where a 429 or a 5xx, already retried by the server, may pass later.
  */
 function kindOf(error: FailureLike): FailureKind {
-  if (error.code === 'upstream-http') {
+  if (error.code === 'upstream-http' || error.code === 'upstream-stream') {
     const status = upstreamStatus(error)
     if (status !== undefined && status >= 400 && status < 500 && !PASSING_CLIENT_STATUSES.has(status)) return error.message?.includes(CONTEXT_WINDOW_HINT) ? TOO_LONG : MODEL_REFUSED
   }

@@ -88,6 +88,12 @@ function seconds(ms: number): string {
 export class UpstreamStreamError extends ModelError {
   /** The `error.code` of the chunk, when it had one. */
   readonly upstreamCode: string | number | undefined
+  /**
+   * The HTTP status the code is, when it is one (100-599, a number or its digits): OpenRouter's
+   * chunk after text started carries the provider's status so (`{"error":{"code":429,…}}`). The
+   * job's error has it as `httpStatus`, as an HTTP answer's (upstream-status.ts).
+   */
+  readonly status: number | undefined
 
   constructor(message: string, upstreamCode?: string | number, upstreamType?: string) {
     // Cut as an HTTP error body is: a proxy may send a whole page (or a stack) as the message,
@@ -97,7 +103,14 @@ export class UpstreamStreamError extends ModelError {
     })
     this.name = 'UpstreamStreamError'
     this.upstreamCode = upstreamCode
+    this.status = httpStatusOfCode(upstreamCode)
   }
+}
+
+/** An error chunk's code as an HTTP status (100-599, a number or its three digits), else undefined. */
+function httpStatusOfCode(value: string | number | undefined): number | undefined {
+  const status = typeof value === 'number' ? value : typeof value === 'string' && /^\s*\d{3}\s*$/.test(value) ? Number(value) : Number.NaN
+  return Number.isInteger(status) && status >= 100 && status <= 599 ? status : undefined
 }
 
 /** Names of transient failures in error chunks (OpenAI, Anthropic through gateways, vLLM, LiteLLM). */
