@@ -67,6 +67,13 @@ export interface JobError {
    * stored before it.
    */
   httpStatus?: number
+  /**
+   * The model endpoint's own name for the failure, when its error body or error chunk gave one
+   * (`error.code`, else `error.type`; a name, never a status): `context_length_exceeded` is a
+   * prompt over the model's context window. On `upstream-http`, `upstream-rate-limited` and
+   * `upstream-stream` failures only. Absent in jobs stored before it.
+   */
+  upstreamCode?: string
 }
 
 /** How a tool call ended. */

@@ -183,7 +183,7 @@ export class JobFailure extends Error {
   constructor(
     readonly code: string,
     message: string,
-    readonly details: { failedDuring?: string, toolName?: string, nodeId?: string, httpStatus?: number } = {},
+    readonly details: { failedDuring?: string, toolName?: string, nodeId?: string, httpStatus?: number, upstreamCode?: string } = {},
   ) {
     super(message)
   }

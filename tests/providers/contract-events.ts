@@ -154,9 +154,9 @@ export function defineEventContract(scope: ContractScope): void {
       expect((await scope.provider.getState(job.id))!.steps.map(step => step.model)).toEqual(['cheap/model', undefined])
     })
 
-    it('keeps a failed job\'s error as written: the model endpoint\'s httpStatus, and none on one stored without it', async () => {
+    it('keeps a failed job\'s error as written: the model endpoint\'s httpStatus and upstreamCode, and none on one stored without them', async () => {
       const failed = (seq: number, error: JobError): JobEvent => ({ seq, at: eventAt(seq), type: 'job-end', status: 'failed', metrics: emptyMetrics(), error })
-      const refused: JobError = { code: 'upstream-http', message: 'The model endpoint answered HTTP 429: slow down', failedDuring: 'model', httpStatus: 429 }
+      const refused: JobError = { code: 'upstream-http', message: 'The model endpoint answered HTTP 429: slow down', failedDuring: 'model', httpStatus: 429, upstreamCode: 'rate_limit_exceeded' }
       // A job ended before the field existed: its status only in its message.
       const older: JobError = { code: 'upstream-http', message: 'The model endpoint answered HTTP 503: busy', failedDuring: 'model' }
       for (const error of [refused, older]) {

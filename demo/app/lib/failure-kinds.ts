@@ -81,9 +81,11 @@ const PASSING_CLIENT_STATUSES = new Set([408, 409, 425, 429])
 const UPSTREAM_STATUS = /\bHTTP (\d{3})\b/
 /** The words the model client adds to a provider's "prompt over the context window" refusal (docs/model.md). */
 const CONTEXT_WINDOW_HINT = 'longer than the model\'s context window'
+/** The endpoints' names for a prompt over the context window (`error.upstreamCode`): OpenAI's, llama.cpp's. */
+const CONTEXT_WINDOW_CODE = /context_length_exceeded|exceed_context_size/i
 
-/** What the decision reads of a job's error: its code, and for a model endpoint's failure its status and words. */
-export type FailureLike = Pick<JobError, 'code'> & Partial<Pick<JobError, 'message' | 'httpStatus'>>
+/** What the decision reads of a job's error: its code, and for a model endpoint's failure its status, name and words. */
+export type FailureLike = Pick<JobError, 'code'> & Partial<Pick<JobError, 'message' | 'httpStatus' | 'upstreamCode'>>
 
 /**
  * The model endpoint's HTTP status of an `upstream-http` or `upstream-stream` failure: the error's
@@ -106,9 +108,22 @@ function upstreamStatus(error: FailureLike): number | undefined {
 function kindOf(error: FailureLike): FailureKind {
   if (error.code === 'upstream-http' || error.code === 'upstream-stream') {
     const status = upstreamStatus(error)
-    if (status !== undefined && status >= 400 && status < 500 && !PASSING_CLIENT_STATUSES.has(status)) return error.message?.includes(CONTEXT_WINDOW_HINT) ? TOO_LONG : MODEL_REFUSED
+    const refused = status !== undefined && status >= 400 && status < 500 && !PASSING_CLIENT_STATUSES.has(status)
+    // An error chunk may name it with no status (`{"error":{"code":"context_length_exceeded"}}`).
+    if ((refused || status === undefined) && overContextWindow(error)) return TOO_LONG
+    if (refused) return MODEL_REFUSED
   }
   return KINDS[error.code] ?? UNKNOWN_KIND
+}
+
+/**
+ * The endpoint refused a prompt over the model's context window: by the name it gave
+ * (`upstreamCode`); where it gave none that says so (Anthropic's `invalid_request_error`, a job
+ * stored before the field), by the words the model client adds to such a refusal.
+ */
+function overContextWindow(error: FailureLike): boolean {
+  if (error.upstreamCode && CONTEXT_WINDOW_CODE.test(error.upstreamCode)) return true
+  return error.message?.includes(CONTEXT_WINDOW_HINT) ?? false
 }
 
 /**

@@ -24,6 +24,27 @@ export function describeErrorBody(body: string): string {
   return collapse(text)
 }
 
+/**
+ * What an OpenAI-style JSON error body names its failure (`{ error: { code, type } }`): its
+ * `error.code` and `error.type`, each when it is a string or a number; none for another body.
+ */
+export function errorBodyNames(body: string): { upstreamCode?: string | number, upstreamType?: string } {
+  let parsed: unknown
+  try {
+    parsed = JSON.parse(body.trim())
+  }
+  catch {
+    return {}
+  }
+  const error = parsed && typeof parsed === 'object' ? (parsed as Record<string, unknown>).error : undefined
+  if (!error || typeof error !== 'object') return {}
+  const { code, type } = error as Record<string, unknown>
+  return {
+    ...(typeof code === 'string' || typeof code === 'number' ? { upstreamCode: code } : {}),
+    ...(typeof type === 'string' ? { upstreamType: type } : {}),
+  }
+}
+
 /** An HTML page rather than a text or JSON answer. */
 export function looksLikeHtml(text: string): boolean {
   return /^\s*(?:<!doctype\s+html|<html[\s>]|<head[\s>]|<body[\s>]|<\?xml[^>]*>\s*<!doctype\s+html)/i.test(text)

@@ -27,13 +27,23 @@ export class ModelError extends Error {
   }
 }
 
+/** What an error body or chunk named its failure: its `error.code` and `error.type` (error-body.ts). */
+export interface UpstreamNames {
+  upstreamCode?: string | number
+  upstreamType?: string
+}
+
 /** The upstream answered with a non-2xx status. 429 and 5xx are retryable. */
 export class UpstreamHttpError extends ModelError {
   readonly status: number
   /** What the `Retry-After` header asked for, in milliseconds, when it was present and valid. */
   readonly retryAfterMs: number | undefined
+  /** The body's `error.code` (`context_length_exceeded`), when it had one. */
+  readonly upstreamCode: string | number | undefined
+  /** The body's `error.type` (`invalid_request_error`), when it had one. */
+  readonly upstreamType: string | undefined
 
-  constructor(status: number, bodyExcerpt: string, retryAfterMs?: number) {
+  constructor(status: number, bodyExcerpt: string, retryAfterMs?: number, names: UpstreamNames = {}) {
     const detail = bodyExcerpt ? `: ${bodyExcerpt}` : ''
     super('upstream-http', `The model endpoint answered HTTP ${status}${detail}`, {
       retryable: status === 429 || status >= 500,
@@ -41,6 +51,8 @@ export class UpstreamHttpError extends ModelError {
     this.name = 'UpstreamHttpError'
     this.status = status
     this.retryAfterMs = retryAfterMs
+    this.upstreamCode = names.upstreamCode
+    this.upstreamType = names.upstreamType
   }
 }
 
@@ -54,6 +66,9 @@ export class UpstreamHttpError extends ModelError {
 export class UpstreamRateLimitedError extends ModelError {
   readonly status: number
   readonly retryAfterMs: number
+  /** The refused answer's `error.code` and `error.type` (`UpstreamHttpError`). */
+  readonly upstreamCode: string | number | undefined
+  readonly upstreamType: string | undefined
 
   /**
    * `limitMs`: `upstream.maxRetryDelayMs`, or with `limit: 'job-time'` the time the job has left,
@@ -70,6 +85,8 @@ export class UpstreamRateLimitedError extends ModelError {
     this.name = 'UpstreamRateLimitedError'
     this.status = error.status
     this.retryAfterMs = error.retryAfterMs
+    this.upstreamCode = error.upstreamCode
+    this.upstreamType = error.upstreamType
   }
 }
 
@@ -88,6 +105,8 @@ function seconds(ms: number): string {
 export class UpstreamStreamError extends ModelError {
   /** The `error.code` of the chunk, when it had one. */
   readonly upstreamCode: string | number | undefined
+  /** The `error.type` of the chunk, when it had one. */
+  readonly upstreamType: string | undefined
   /**
    * The HTTP status the code is, when it is one (100-599, a number or its digits): OpenRouter's
    * chunk after text started carries the provider's status so (`{"error":{"code":429,…}}`). The
@@ -103,6 +122,7 @@ export class UpstreamStreamError extends ModelError {
     })
     this.name = 'UpstreamStreamError'
     this.upstreamCode = upstreamCode
+    this.upstreamType = upstreamType
     this.status = httpStatusOfCode(upstreamCode)
   }
 }

@@ -6,7 +6,7 @@ import { cutText } from '../../../shared/cut-text'
 import { redactText } from '../secret-patterns'
 import type { TimerSet } from '../timers'
 import { raceAbort } from './abortable'
-import { describeErrorBody } from './error-body'
+import { describeErrorBody, errorBodyNames } from './error-body'
 import { ModelError, UPSTREAM_MESSAGE_CHARS, UpstreamHttpError, UpstreamNetworkError } from './errors'
 import type { UpstreamResponse } from './transport'
 
@@ -45,13 +45,15 @@ export async function httpErrorFrom(response: Pick<UpstreamResponse, 'status' | 
   finally {
     cancelTimer?.()
   }
+  const redacted = redact(body, apiKey)
   const gist = isRedirect(response.status)
     ? describeRedirect(response.headers.get('location'))
-    : timedOut ? `its body did not end within ${ERROR_BODY_READ_MS / 1000} s` : describeErrorBody(redact(body, apiKey))
+    : timedOut ? `its body did not end within ${ERROR_BODY_READ_MS / 1000} s` : describeErrorBody(redacted)
   // Other secrets too (another key a proxy quotes, a token; secret-patterns.ts), read only as far as
   // the excerpt and a margin: the job's error, which its user reads, never shows one.
   const excerpt = cutText(redactText(cutText(redact(gist, apiKey), UPSTREAM_MESSAGE_CHARS + EXCERPT_REDACTION_MARGIN)), UPSTREAM_MESSAGE_CHARS)
-  return new UpstreamHttpError(response.status, excerpt, parseRetryAfterMs(response.headers.get('retry-after')))
+  // Its names (`context_length_exceeded`) too: the job's error keeps one as `upstreamCode` (upstream-code.ts).
+  return new UpstreamHttpError(response.status, excerpt, parseRetryAfterMs(response.headers.get('retry-after')), timedOut ? {} : errorBodyNames(redacted))
 }
 
 /** How far past the excerpt a secret is looked for (one that straddles its cut is hidden whole). */

@@ -1,0 +1,48 @@
+/**
+ * The model endpoint's own name for a failure (`error.code` of its error body or error chunk, else
+ * `error.type`): OpenAI's `context_length_exceeded`, llama.cpp's `exceed_context_size_error`. The
+ * job's error carries it as `upstreamCode`, so an app decides on a name (a prompt over the
+ * context window: shorten it, no Retry) rather than on the endpoint's words, which differ between
+ * providers and versions. A code that is an HTTP status is `httpStatus` instead (upstream-status.ts).
+ * Only a name is kept — letters, digits and `_ . : -`, at most 64 — never a sentence or markup:
+ * the job's error is shown to its user. decision 049.
+ */
+import { redactText } from './secret-patterns'
+
+/** Longest upstream code kept. */
+const UPSTREAM_CODE_CHARS = 64
+
+/** What a code must look like to be kept: a name, not only digits. */
+const CODE_NAME = new RegExp(`^(?=.*[A-Za-z])[\\w.:-]{1,${UPSTREAM_CODE_CHARS}}$`)
+
+/** The failures an upstream code comes with (model/errors.ts). */
+const UPSTREAM_FAILURES: ReadonlySet<string> = new Set(['upstream-http', 'upstream-rate-limited', 'upstream-stream'])
+
+/** `value` when it is a code name (see above) and no secret's shape (secret-patterns.ts), else undefined. */
+export function upstreamCodeName(value: unknown): string | undefined {
+  if (typeof value !== 'string') return undefined
+  const code = value.trim()
+  return CODE_NAME.test(code) && redactText(code) === code ? code : undefined
+}
+
+/** A field of a thrown value, or undefined when reading it throws (a getter, a revoked Proxy). */
+function fieldOf(thrown: unknown, key: string): unknown {
+  try {
+    return (thrown as Record<string, unknown> | null | undefined)?.[key]
+  }
+  catch {
+    return undefined
+  }
+}
+
+/**
+ * The job error's `upstreamCode` for what a model round threw: `{ upstreamCode }` when it is an
+ * `upstream-http`, `upstream-rate-limited` or `upstream-stream` error whose endpoint named the
+ * failure (its `upstreamCode`, else its `upstreamType`), else nothing.
+ */
+export function upstreamCodeField(thrown: unknown): { upstreamCode?: string } {
+  const code = fieldOf(thrown, 'code')
+  if (typeof code !== 'string' || !UPSTREAM_FAILURES.has(code)) return {}
+  const name = upstreamCodeName(fieldOf(thrown, 'upstreamCode')) ?? upstreamCodeName(fieldOf(thrown, 'upstreamType'))
+  return name === undefined ? {} : { upstreamCode: name }
+}
