@@ -5,7 +5,7 @@
  * context window: shorten it, no Retry) rather than on the endpoint's words, which differ between
  * providers and versions. A code that is an HTTP status is `httpStatus` instead (upstream-status.ts).
  * Only a name is kept — letters, digits and `_ . : -`, at most 64 — never a sentence or markup:
- * the job's error is shown to its user. decision 049.
+ * the job's error is shown to its user. decision 046.
  */
 import { redactText } from './secret-patterns'
 
