@@ -2,7 +2,8 @@
  * Sending on a slow network (Chromium, the page's POST /api/jobs held until the test lets it go):
  * - the message sent showed nowhere until the server answered — the box emptied on Enter, and a
  *   new thread kept its "Start a conversation" page, only the button saying "Sending…". It shows
- *   at once now, with "sending…" where its answer comes, until the started turn takes its place.
+ *   at once now, with the pulsing dots where its answer comes (no chip, as in ChatGPT and Claude;
+ *   "sending…" for screen readers), until the started turn takes its place.
  * - Regenerate was `disabled` while its send was on its way, which dropped the keyboard's focus to
  *   the page's body; a start that then failed left it there. It keeps the focus now (aria-disabled).
  */
@@ -32,7 +33,9 @@ describe('demo chat: a send on a slow network', () => {
     const pending = page.locator('.pending-turn')
     await pending.waitFor({ timeout: WAIT_MS })
     expect(await pending.locator('.user-text').textContent()).toBe('What time is it?')
-    expect(await pending.locator('.status-chip').textContent()).toBe('sending…')
+    // The dots where the answer comes, its word for screen readers only (it was a "sending…" chip).
+    expect([await pending.locator('.typing-indicator').isVisible(), await pending.locator('.status-chip').count()]).toEqual([true, 0])
+    expect(await pending.locator('.turn-writing').textContent()).toBe('sending…')
     expect(await page.getByText('Start a conversation').count()).toBe(0)
     await screenshot(page, 'held-start-pending-message')
     const answerTop = async (scope: string) => Math.round((await page.locator(`${scope} .bubble-assistant`).first().boundingBox())!.y)
@@ -41,7 +44,7 @@ describe('demo chat: a send on a slow network', () => {
     await page.locator('.turn').first().waitFor({ timeout: WAIT_MS })
     await pending.waitFor({ state: 'detached', timeout: WAIT_MS })
     expect(await page.locator('.turn .user-text').first().textContent()).toBe('What time is it?')
-    // The answer takes the place "sending…" held: nothing jumps.
+    // The answer takes the place the dots held: nothing jumps.
     expect(await answerTop('.turn')).toBe(pendingTop)
   })
 

@@ -1,6 +1,6 @@
 /**
  * The components ThreadView renders its turns through (TurnVersions.vue, VersionSwitcher.vue, and
- * PendingTurn.vue for a message being sent), with
+ * PendingTurn.vue for a message being sent, its TypingIndicator.vue a stand-in with its class), with
  * their templates compiled for the client render (demo-client-render.ts): a test that mounts
  * ThreadView with a stand-in `JobTurn` registers these too.
  */
@@ -12,12 +12,14 @@ import TurnVersionsSsr from '../../demo/app/components/TurnVersions.vue'
 import VersionSwitcherSsr from '../../demo/app/components/VersionSwitcher.vue'
 import { withClientTemplate } from './demo-client-render'
 
-/** `{ TurnVersions, VersionSwitcher, PendingTurn }`, for `mountClient`'s components. */
+/** `{ TurnVersions, VersionSwitcher, PendingTurn, TypingIndicator }`, for `mountClient`'s components. */
 export function turnVersionComponents(): Record<string, Component> {
   return {
     PendingTurn: withClientTemplate(PendingTurnSsr, 'demo/app/components/PendingTurn.vue') as Component,
     TurnVersions: withClientTemplate(TurnVersionsSsr, 'demo/app/components/TurnVersions.vue') as Component,
     VersionSwitcher: withClientTemplate(VersionSwitcherSsr, 'demo/app/components/VersionSwitcher.vue') as Component,
+    // Template only (nothing to run): its root element, as the page has it.
+    TypingIndicator: vue.defineComponent({ setup: () => () => vue.h('p', { class: 'typing-indicator' }) }),
   }
 }
 

@@ -3,8 +3,9 @@
  * Enter, but nothing showed the message until the server answered the start (on a slow network,
  * seen in Chromium at 800 ms latency: a new thread kept its "Start a conversation" page, an open
  * one its last answer, and only the button said "Sending…" — the message seemed gone). It shows,
- * with "sending…" where the answer comes, until the turn the server started takes its place; a
- * send that fails takes it away (the box gets the text back). ThreadView and the turns' versions
+ * with the pulsing dots where the answer comes (no "sending…" chip, which ChatGPT and Claude do not
+ * show; a screen reader still hears "sending…" there), until the turn the server started takes its
+ * place; a send that fails takes it away (the box gets the text back). ThreadView and the turns' versions
  * are real; JobTurn, the composer and the empty state are stand-ins.
  */
 import * as vue from 'vue'
@@ -54,6 +55,12 @@ async function openThread(isNew: boolean) {
   return {
     unmount,
     pending: () => nodes().filter(node => node.tag === 'article' && String(node.props.class).includes('pending-turn')).map(textOf),
+    /** In the message being sent: its answer's place, as classes (the dots, a chip) and the words only a screen reader gets. */
+    pendingAnswer: () => {
+      const inside = allNodes(nodes().find(node => String(node.props.class).includes('pending-turn'))!)
+      const classes = inside.flatMap(node => String(node.props.class ?? '').split(/\s+/))
+      return { typing: classes.includes('typing-indicator'), chip: classes.includes('status-chip'), hidden: inside.filter(node => String(node.props.class ?? '').includes('visually-hidden')).map(textOf) }
+    },
     turns: () => nodes().filter(node => node.tag === 'article' && node.props['data-job-id']).map(node => node.props['data-job-id']),
     emptyState: () => nodes().some(node => String(node.props.class).includes('empty-state')),
   }
@@ -71,7 +78,8 @@ describe('ThreadView: a message being sent', () => {
     await settle()
     expect(page.pending()).toHaveLength(1)
     expect(page.pending()[0]).toContain('What time is it?')
-    expect(page.pending()[0]).toContain('sending…')
+    // Before: a "sending…" chip, no dots.
+    expect(page.pendingAnswer()).toEqual({ typing: true, chip: false, hidden: ['You said:', 'sending…'] })
     expect(page.emptyState()).toBe(false)
     answer.resolve({ id: 'j1', status: 'queued', streamUrl: '', threadId: 't1', created: true })
     expect(await sent).toBe(true)

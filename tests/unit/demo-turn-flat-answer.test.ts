@@ -3,7 +3,8 @@
  * "writing…" badge is gone: the blinking cursor shows an answer being written, and a screen reader
  * still hears "writing…" where the badge was (visually hidden, right after the answer's heading).
  * An answer that failed, was stopped or waits for someone keeps its chip, and the answer gets a
- * coloured rule beside it (`data-tone`), so the state shows without the card. JobTurn.vue with its
+ * coloured rule beside it (`data-tone`), so the state shows without the card. Before its first
+ * word (queued, running with no text yet) pulsing dots hold its place, no chip. JobTurn.vue with its
  * template compiled for the browser, its job's state stubbed, its children stand-ins.
  */
 import * as vue from 'vue'
@@ -18,26 +19,30 @@ import JobTurnSsr from '../../demo/app/components/JobTurn.vue'
 const JobTurn = withClientTemplate(JobTurnSsr, 'demo/app/components/JobTurn.vue') as Component
 const Empty = vue.defineComponent({ setup: () => () => null })
 
-/** What the turn's job looks like: its status, an error, a question waiting, its connection. */
+/** What the turn's job looks like: its status, an error, a question waiting, its connection, its text so far, its last round's finish. */
 interface Seen {
   status: JobStatus
   error?: { code: string, message: string }
   waitingInput?: boolean
   connection?: string
+  text?: string
+  finishReason?: string
 }
 
 afterEach(() => {
   vi.unstubAllGlobals()
 })
 
-/** The turn's answer as rendered: its `data-tone`, its visible chip, and the words only a screen reader gets. */
-async function answerOf(seen: Seen): Promise<{ tone: unknown, chip: string | null, hidden: string[] }> {
+/** The turn's answer as rendered: its `data-tone`, its visible chip, the words only a screen reader gets, and whether the typing dots show. */
+async function renderedAnswer(seen: Seen): Promise<{ tone: unknown, chip: string | null, hidden: string[], typing: boolean }> {
   for (const name of ['ref', 'shallowRef', 'computed', 'reactive', 'watch', 'onMounted', 'onBeforeUnmount', 'onUnmounted', 'nextTick'] as const) vi.stubGlobal(name, vue[name])
   vi.stubGlobal('localStorage', { getItem: () => null, setItem: () => {}, removeItem: () => {} })
   const finished = ['completed', 'failed', 'aborted'].includes(seen.status)
-  const state = { id: 'j1', type: 'chat', status: seen.status, seq: 3, content: 'Once upon a', error: seen.error ?? null, metrics: null, steps: [] }
+  const text = seen.text ?? 'Once upon a'
+  const steps = seen.finishReason ? [{ step: 1, finishReason: seen.finishReason }] : []
+  const state = { id: 'j1', type: 'chat', status: seen.status, seq: 3, content: text, error: seen.error ?? null, metrics: null, steps }
   vi.stubGlobal('useBackgroundJob', () => ({
-    status: vue.ref(seen.status), text: vue.ref('Once upon a'), reasoning: vue.ref(''), toolCalls: vue.ref([]),
+    status: vue.ref(seen.status), text: vue.ref(text), reasoning: vue.ref(''), toolCalls: vue.ref([]),
     pendingInputs: vue.ref(seen.waitingInput ? [{ requestId: 'r1', kind: 'tool-approval', prompt: 'Delete notes.txt?' }] : []),
     isFinished: vue.ref(finished), state: vue.ref(state), error: vue.ref(null), connection: vue.ref(seen.connection ?? (finished ? 'closed' : 'open')), lost: vue.ref(false),
     refresh: async () => {}, answer: async () => {},
@@ -46,15 +51,23 @@ async function answerOf(seen: Seen): Promise<{ tone: unknown, chip: string | nul
   vi.stubGlobal('useCodeCopy', () => ({ copied: vue.ref(null), failed: vue.ref(null), onCodeClick: () => {} }))
   vi.stubGlobal('useServerReturn', () => ({ waiting: vue.ref(null), start: () => {} }))
   const job: ThreadJob = { id: 'j1', type: 'chat', status: seen.status, threadId: 't1', messageId: null, title: 'A story', prompt: 'A story', createdAt: 1, updatedAt: 1, endedAt: null, lastSeq: 3 }
-  const stand = { UserMessage: Empty, TurnFooter: Empty, MarkdownBlocks: Empty, ReasoningBlock: Empty, ToolCallRow: Empty, InputPrompt: Empty, WorkflowProgress: Empty, FailureNote: Empty }
+  const TypingIndicator = vue.defineComponent({ setup: () => () => vue.h('p', { class: 'typing-indicator' }) })
+  const stand = { UserMessage: Empty, TurnFooter: Empty, MarkdownBlocks: Empty, ReasoningBlock: Empty, ToolCallRow: Empty, InputPrompt: Empty, WorkflowProgress: Empty, FailureNote: Empty, TypingIndicator }
   const { container, unmount } = mountClient(vue.defineComponent({ setup: () => () => vue.h(JobTurn, { job }) }), stand)
   await vue.nextTick()
   const answer = allNodes(container).find(node => String(node.props.class).includes('bubble-assistant'))!
   const hasClass = (node: FakeNode, name: string) => String(node.props.class ?? '').split(/\s+/).includes(name)
   const chip = allNodes(answer).find(node => hasClass(node, 'status-chip'))
   const hidden = allNodes(answer).filter(node => hasClass(node, 'visually-hidden')).map(textOf)
+  const typing = allNodes(answer).some(node => hasClass(node, 'typing-indicator'))
   unmount()
-  return { tone: answer.props['data-tone'], chip: chip ? textOf(chip) : null, hidden }
+  return { tone: answer.props['data-tone'], chip: chip ? textOf(chip) : null, hidden, typing }
+}
+
+/** The answer's rule, chip and screen-reader words (renderedAnswer without the dots). */
+async function answerOf(seen: Seen): Promise<{ tone: unknown, chip: string | null, hidden: string[] }> {
+  const { typing: _typing, ...answer } = await renderedAnswer(seen)
+  return answer
 }
 
 describe('JobTurn: an answer flat on the page', () => {
@@ -73,8 +86,17 @@ describe('JobTurn: an answer flat on the page', () => {
     expect(await answerOf({ status: 'running', connection: 'reconnecting' })).toEqual({ tone: 'warning', chip: 'reconnecting…', hidden: ['The assistant said:'] })
   })
 
-  it('marks nothing on an answer that ended well, nor on one queued (its chip says so)', async () => {
+  it('marks nothing on an answer that ended well', async () => {
     expect(await answerOf({ status: 'completed' })).toEqual({ tone: undefined, chip: null, hidden: ['The assistant said:'] })
-    expect(await answerOf({ status: 'queued' })).toEqual({ tone: undefined, chip: 'queued', hidden: ['The assistant said:'] })
+  })
+
+  it('shows the typing dots, no chip, until the first word: queued, or running with no text yet (a screen reader hears its state)', async () => {
+    // Before: a "queued" chip, and a running answer with no text only its cursor: { tone: undefined, chip: 'queued', hidden: ['The assistant said:'], typing: false }.
+    expect(await renderedAnswer({ status: 'queued', text: '' })).toEqual({ tone: undefined, chip: null, hidden: ['The assistant said:', 'queued'], typing: true })
+    expect(await renderedAnswer({ status: 'running', text: '' })).toEqual({ tone: undefined, chip: null, hidden: ['The assistant said:', 'writing…'], typing: true })
+    // Its first word takes their place (the cursor says it is being written).
+    expect(await renderedAnswer({ status: 'running', text: 'Once' })).toEqual({ tone: undefined, chip: null, hidden: ['The assistant said:', 'writing…'], typing: false })
+    // Not while the server is away: nothing can arrive, the chip says why.
+    expect(await renderedAnswer({ status: 'running', text: '', connection: 'reconnecting' })).toMatchObject({ chip: 'reconnecting…', typing: false })
   })
 })
