@@ -3,8 +3,9 @@
  * "writing…" badge is gone: the blinking cursor shows an answer being written, and a screen reader
  * still hears "writing…" where the badge was (visually hidden, right after the answer's heading).
  * An answer that failed, was stopped or waits for someone keeps its chip, and the answer gets a
- * coloured rule beside it (`data-tone`), so the state shows without the card. Before its first
- * word (queued, running with no text yet) pulsing dots hold its place, no chip. JobTurn.vue with its
+ * coloured rule beside it (`data-tone`), so the state shows without the card; one cut off by the
+ * length limit or a content filter gets a stopped answer's rule (its note says why). Before its
+ * first word (queued, running with no text yet) pulsing dots hold its place, no chip. JobTurn.vue with its
  * template compiled for the browser, its job's state stubbed, its children stand-ins.
  */
 import * as vue from 'vue'
@@ -98,5 +99,12 @@ describe('JobTurn: an answer flat on the page', () => {
     expect(await renderedAnswer({ status: 'running', text: 'Once' })).toEqual({ tone: undefined, chip: null, hidden: ['The assistant said:', 'writing…'], typing: false })
     // Not while the server is away: nothing can arrive, the chip says why.
     expect(await renderedAnswer({ status: 'running', text: '', connection: 'reconnecting' })).toMatchObject({ chip: 'reconnecting…', typing: false })
+  })
+
+  it('gives an answer cut off by the length limit or a content filter the rule a stopped answer gets', async () => {
+    // Before: { tone: undefined, … } — the note under it, no rule beside it.
+    expect(await answerOf({ status: 'completed', finishReason: 'length' })).toEqual({ tone: 'muted', chip: null, hidden: ['The assistant said:'] })
+    expect(await answerOf({ status: 'completed', finishReason: 'content_filter' })).toEqual({ tone: 'muted', chip: null, hidden: ['The assistant said:'] })
+    expect(await answerOf({ status: 'completed', finishReason: 'stop' })).toEqual({ tone: undefined, chip: null, hidden: ['The assistant said:'] })
   })
 })
