@@ -254,8 +254,19 @@ describe('demo chat: typing, reading, answering', () => {
     const opacity = () => edit.evaluate(element => getComputedStyle(element).opacity)
     await page.mouse.move(0, 0)
     await page.waitForFunction(() => getComputedStyle(document.querySelector('.edit-button')!).opacity === '0')
+    // Hidden, the row takes no space of its own: the answer is 24 px under the message (it was 40),
+    // the row laid over that space when it shows, over neither the message nor the answer, and
+    // nothing moves (ChatGPT's look).
+    const layout = () => turn(page, first).evaluate((element) => {
+      const box = (selector: string) => element.querySelector(selector)!.getBoundingClientRect()
+      const [message, actions, answer] = [box('.bubble-user'), box('.user-actions'), box('.bubble-assistant')]
+      return { gap: Math.round(answer.top - message.bottom), rowFits: actions.top >= message.bottom && actions.bottom <= answer.top, answerTop: Math.round(answer.top) }
+    })
+    const hidden = await layout()
+    expect([hidden.gap, hidden.rowFits]).toEqual([24, true])
     await turn(page, first).hover()
     await expect.poll(opacity).toBe('1')
+    expect(await layout()).toEqual(hidden)
     // Copy beside Edit copies the message as written (there was none: only an answer could be copied).
     await page.context().grantPermissions(['clipboard-read', 'clipboard-write'], { origin: demo.url })
     await turn(page, first).getByRole('button', { name: 'Copy message' }).click()
