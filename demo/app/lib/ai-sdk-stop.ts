@@ -13,7 +13,10 @@
  * answer came, leaves the user's message last when the server's answer cannot be read (or there
  * was none yet): `stoppedUnanswered` is then the stopped answer the page shows under it — "Stopped
  * before any answer came." and Retry (the SDK's `regenerate()` asks that message again), as the
- * main chat's stopped turn and a reload show it — until a message follows it.
+ * main chat's stopped turn and a reload show it — until a message follows it. The abort may reach
+ * the server before that send's post has made its job (it finds nothing): the Stop waits for the
+ * post it cut short (answered-post.ts) and, once the server took it, aborts again, so the job the
+ * send made is stopped too, whichever request came first (docs/decisions/050).
  */
 import type { UIMessage } from 'ai'
 import type { Ref } from 'vue'
@@ -21,6 +24,7 @@ import { computed, readonly, ref, watch } from 'vue'
 import { isStoppedAnswer, withStoppedAnswers } from './answer-end'
 import { withKeptAnswers } from './kept-stopped-answers'
 import type { AnswerAnnouncer } from './ai-sdk-announcements'
+import type { CutShortPost } from './answered-post'
 import { failureText } from './wording'
 
 export interface AiSdkStopOptions {
@@ -38,6 +42,13 @@ export interface AiSdkStopOptions {
   focusAfterStop: () => void
   /** Reads the chat's messages again (after a Stop that stopped an answer the page no longer followed). */
   reread: () => void
+  /** The send's post `stop()` cut short before its response came, and how it ended (answered-post.ts); null if none. */
+  takeCutShortPost?: () => Promise<CutShortPost> | null
+}
+
+/** The jobs of two aborts, each once (the later's status wins). */
+function withJobs<T extends { id: string }>(jobs: T[], later: T[]): T[] {
+  return [...jobs.filter(job => !later.some(other => other.id === job.id)), ...later]
 }
 
 export function useAiSdkStop(options: AiSdkStopOptions) {
@@ -87,8 +98,15 @@ export function useAiSdkStop(options: AiSdkStopOptions) {
     // `stop()` only closes the response (the job would keep running): abort the job too — also
     // one that waits for an approval, with no response open.
     if (busy.value) await options.stop()
+    const cutShort = options.takeCutShortPost?.() ?? null
+    const abort = () => $fetch<{ jobs: { id: string, status: string }[] }>(`/api/jobs/chat/${encodeURIComponent(chatId.value)}/abort`, { method: 'POST' })
     try {
-      const { jobs } = await $fetch<{ jobs: { id: string, status: string }[] }>(`/api/jobs/chat/${encodeURIComponent(chatId.value)}/abort`, { method: 'POST' })
+      let { jobs } = await abort()
+      // The send's post may reach the server after this abort: once its job is there, stop it too.
+      // No response in time: it may still come, so the Stop is not sure (a TypeError: unreached).
+      const post = cutShort ? await cutShort : null
+      if (post === 'unknown') throw new TypeError('The message\'s post got no response')
+      if (post === 'answered') jobs = withJobs(jobs, (await abort()).jobs)
       unfollowed.value = false
       // The answer ran on after the page stopped following it: show what the server kept.
       if (unseen) options.reread()
