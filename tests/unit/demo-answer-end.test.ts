@@ -3,7 +3,9 @@
  * the demo's hook sets (kept by the messages route, so it is still there after a reload).
  */
 import { describe, expect, it } from 'vitest'
-import { answerEndNote, withStoppedAnswers } from '../../demo/app/lib/answer-end'
+import { answerEndNote, messageEndNote, withStoppedAnswers } from '../../demo/app/lib/answer-end'
+import { stoppedTurnNote } from '../../demo/app/lib/stopped'
+import { createJobState } from '../../shared/reducer'
 
 describe('answer end notes', () => {
   it('names a failure with the job\'s error, and a stop as the main chat does', () => {
@@ -11,6 +13,21 @@ describe('answer end notes', () => {
     expect(answerEndNote({ ended: 'failed' })).toEqual({ kind: 'failed', text: 'The answer failed.' })
     expect(answerEndNote({ ended: 'aborted' })).toEqual({ kind: 'stopped', text: 'Stopped — the partial answer is kept.' })
     expect(answerEndNote({ ended: 'aborted' }, false)).toEqual({ kind: 'stopped', text: 'Stopped before any answer came.' })
+  })
+
+  it('says a stopped answer that called tools or reasoned, without text, kept its partial answer (both pages)', () => {
+    const stopped = (parts: Array<{ type: string, text?: string }>) => messageEndNote({ role: 'assistant', metadata: { ended: 'aborted' }, parts })?.text
+    expect(stopped([{ type: 'step-start' }, { type: 'tool-lookup' }])).toBe('Stopped — the partial answer is kept.')
+    expect(stopped([{ type: 'dynamic-tool' }])).toBe('Stopped — the partial answer is kept.')
+    expect(stopped([{ type: 'reasoning', text: 'Thinking' }])).toBe('Stopped — the partial answer is kept.')
+    expect(stopped([{ type: 'step-start' }, { type: 'text', text: ' ' }, { type: 'reasoning', text: '' }])).toBe('Stopped before any answer came.')
+    // The main chat's stopped turn: the same words from the job's state.
+    const state = createJobState({ id: 'job-1', type: 'chat', createdAt: 1 })
+    expect(stoppedTurnNote(state, null)).toBe('Stopped before any answer came.')
+    expect(stoppedTurnNote({ ...state, content: 'Partly' }, null)).toBe('Stopped — the partial answer is kept.')
+    expect(stoppedTurnNote({ ...state, reasoning: 'Thinking' }, null)).toBe('Stopped — the partial answer is kept.')
+    expect(stoppedTurnNote({ ...state, toolCalls: [{ id: 'call-1' } as typeof state.toolCalls[number]] }, null)).toBe('Stopped — the partial answer is kept.')
+    expect(stoppedTurnNote(state, { finished: false })).toBe('Stopped before any step finished.')
   })
 
   it('keeps a failure\'s code, the kind the page words it by (an answer stored before it has none)', () => {

@@ -49,8 +49,13 @@ export interface AnswerEndNote {
   httpStatus?: number
 }
 
+/** The note under a stopped answer of which something came (text, reasoning, tool calls): kept, as the main chat words it. */
+export const STOPPED_PARTIAL_NOTE = 'Stopped — the partial answer is kept.'
+/** The note under a stopped answer of which nothing came. */
+export const STOPPED_UNANSWERED_NOTE = 'Stopped before any answer came.'
+
 /**
- * The note under a failed, stopped or cut-off answer (`answered`: it has text), worded as the main
+ * The note under a failed, stopped or cut-off answer (`answered`: some of it came), worded as the main
  * chat words it; null when it ended well or runs. A failed answer's `text` is the job's message
  * (what `useChat`'s error says too), its `code` the kind the page words it by.
  */
@@ -66,14 +71,23 @@ export function answerEndNote(metadata: unknown, answered = true): AnswerEndNote
       ...(typeof httpStatus === 'number' ? { httpStatus } : {}),
     }
   }
-  if (ended === 'aborted') return { kind: 'stopped', text: answered ? 'Stopped — the partial answer is kept.' : 'Stopped before any answer came.' }
+  if (ended === 'aborted') return { kind: 'stopped', text: answered ? STOPPED_PARTIAL_NOTE : STOPPED_UNANSWERED_NOTE }
   return null
 }
 
-/** `answerEndNote` of a message: an assistant's, answered when it has text; null for the user's. */
+/**
+ * A part of an answer that says some of it came: text or reasoning with words, or a tool call (a
+ * stopped answer that called tools did answer, though it wrote nothing).
+ */
+function isAnswerPart(part: { type: string, text?: unknown }): boolean {
+  if (part.type === 'text' || part.type === 'reasoning') return typeof part.text === 'string' && part.text.trim() !== ''
+  return part.type.startsWith('tool-') || part.type === 'dynamic-tool'
+}
+
+/** `answerEndNote` of a message: an assistant's, answered when some of it came; null for the user's. */
 export function messageEndNote(message: { role: string, metadata?: unknown, parts: ReadonlyArray<{ type: string, text?: unknown }> } | undefined): ReturnType<typeof answerEndNote> {
   if (message?.role !== 'assistant') return null
-  return answerEndNote(message.metadata, message.parts.some(part => part.type === 'text' && typeof part.text === 'string' && part.text.trim() !== ''))
+  return answerEndNote(message.metadata, message.parts.some(isAnswerPart))
 }
 
 /** True for an answer that was stopped (its metadata says `ended: 'aborted'`). */

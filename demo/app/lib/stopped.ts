@@ -7,6 +7,7 @@
 import type { EndedBeforeApproval } from '../../../shared/ended-before-approval'
 import { endedBeforeApproval } from '../../../shared/ended-before-approval'
 import type { JobState, NodeState, ToolCallState } from '../../../shared/reducer'
+import { STOPPED_PARTIAL_NOTE, STOPPED_UNANSWERED_NOTE } from './answer-end'
 
 /** A call the job's abort cut off (the reducer's `stopped`). */
 export function isStoppedCall(call: ToolCallState): boolean {
@@ -62,4 +63,14 @@ export function stoppedCallNote(call: ToolCallState, job: JobState | null | unde
 export function stoppedToolPartNote(part: ToolPartLike): string {
   const waited = part.state === 'approval-requested' || (part.approval !== undefined && part.approval.approved === undefined) || toolPartEndedBeforeApproval(part) === 'stopped'
   return waited ? STOPPED_AT_APPROVAL_NOTE : STOPPED_RUNNING_NOTE
+}
+
+/**
+ * The note under a stopped turn of the main chat: a chat's partial answer is kept — also one that
+ * only reasoned or called tools (some of the answer came) —; a workflow's finished steps are (its
+ * text is only their drafts). The AI SDK page words its answers the same (answer-end.ts).
+ */
+export function stoppedTurnNote(state: Pick<JobState, 'content' | 'reasoning' | 'toolCalls'> | null | undefined, workflowSteps: { finished: boolean } | null): string {
+  if (workflowSteps) return workflowSteps.finished ? 'Stopped — the steps that finished are kept.' : 'Stopped before any step finished.'
+  return state && (state.content || state.reasoning.trim() || state.toolCalls.length) ? STOPPED_PARTIAL_NOTE : STOPPED_UNANSWERED_NOTE
 }
