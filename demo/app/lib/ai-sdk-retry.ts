@@ -29,6 +29,8 @@ export interface AiSdkRetryOptions {
   error: Ref<Error | undefined>
   /** The chat route answered the newest post (lib/answered-post.ts). */
   postAnswered: Ref<boolean>
+  /** The newest request posted approval answers (lib/answered-post.ts): its refusal is worded as an answer's. */
+  postedAnswers?: Ref<boolean>
   /** The SDK's `regenerate()`. */
   regenerate: () => Promise<void>
   /** The page takes no Retry now (a response open, a read or a stop under way). */
@@ -36,7 +38,7 @@ export interface AiSdkRetryOptions {
 }
 
 /** `beforeRetry`: what a Retry does on the page before asking (notes cleared, the focus, following the answer). */
-export function useAiSdkRetry({ messages, status, error, postAnswered, regenerate, blocked }: AiSdkRetryOptions, beforeRetry: () => void) {
+export function useAiSdkRetry({ messages, status, error, postAnswered, postedAnswers, regenerate, blocked }: AiSdkRetryOptions, beforeRetry: () => void) {
   /**
    * The error of the newest Retry the server refused (or that reached no server): while `error` is
    * this one, the page words it as a Retry's. A later request's error is another object.
@@ -57,6 +59,6 @@ export function useAiSdkRetry({ messages, status, error, postAnswered, regenerat
     if (dropped) messages.value = before
   }
   /** What the request whose `error` the page shows was, for its wording (lib/chat-error.ts). */
-  const errorAction = computed(() => (error.value !== undefined && error.value === refusedRetry.value ? 'retry' : 'send'))
+  const errorAction = computed(() => (error.value !== undefined && error.value === refusedRetry.value ? 'retry' : postedAnswers?.value ? 'answer' : 'send'))
   return { retryAnswer, errorAction }
 }

@@ -2,9 +2,12 @@
  * Whether the chat route answered the /ai-sdk page's newest post (a job took the message): a
  * `TypeError` after that is its answer's stream breaking (the connection dropped, the server
  * restarted), not a message that never reached the server. `postUnsent`: the transport's newest
- * request was the post of a new user message that got no response at all — the page takes that
- * message out of the chat, which may leave an earlier answer last, so "an answer is last" must
- * not read it as sent. `fetch` is the transport's.
+ * request was a post that got no response at all — of a new user message (the page takes that
+ * message out of the chat, which may leave an earlier answer last, so "an answer is last" must not
+ * read it as sent) or of approval answers (the answer asking is last, and nothing was sent).
+ * `postedAnswers`: the newest request posted approval answers (the body ends with the assistant's
+ * message), whose refusal the page words as the main chat's approval prompt does ("your answer
+ * wasn’t sent"). `fetch` is the transport's.
  *
  * A post the SDK aborts (its `stop()`) before the response came is not cut off: it may be on its
  * way to the server, whose job the chat's abort route, reached first, could not find. The SDK gets
@@ -24,19 +27,20 @@ export const CUT_SHORT_POST_WAIT_MS = 10_000
  */
 export type CutShortPost = 'answered' | 'unsent' | 'unknown'
 
-/** The post's body ends with a user message (a new one, not answered approvals). */
-function postsUserMessage(body: BodyInit | null | undefined): boolean {
+/** The post's body ends with the assistant's message: approval answers (not a new user message, nor a Retry's). */
+function postsAnswers(body: BodyInit | null | undefined): boolean {
   try {
-    return typeof body === 'string' && (JSON.parse(body) as { messages?: Array<{ role?: string }> }).messages?.at(-1)?.role === 'user'
+    return typeof body === 'string' && (JSON.parse(body) as { messages?: Array<{ role?: string }> }).messages?.at(-1)?.role === 'assistant'
   }
   catch {
     return false
   }
 }
 
-export function answeredPost(): { postAnswered: Ref<boolean>, postUnsent: Ref<boolean>, fetch: typeof fetch, takeCutShortPost: () => Promise<CutShortPost> | null } {
+export function answeredPost(): { postAnswered: Ref<boolean>, postUnsent: Ref<boolean>, postedAnswers: Ref<boolean>, fetch: typeof fetch, takeCutShortPost: () => Promise<CutShortPost> | null } {
   const postAnswered = ref(false)
   const postUnsent = ref(false)
+  const postedAnswers = ref(false)
   /** The newest post, when the SDK aborted it before its response came: how it ended. */
   let cutShort: Promise<CutShortPost> | null = null
 
@@ -85,12 +89,13 @@ export function answeredPost(): { postAnswered: Ref<boolean>, postUnsent: Ref<bo
       cutShort = null
     }
     postUnsent.value = false
+    postedAnswers.value = post && postsAnswers(init?.body)
     let response: Response
     try {
       response = post && init?.signal ? await sendPost(input, { ...init, signal: init.signal }) : await fetch(input, init)
     }
     catch (failure) {
-      if (post) postUnsent.value = postsUserMessage(init?.body)
+      if (post) postUnsent.value = true
       throw failure
     }
     if (post) postAnswered.value = true
@@ -102,5 +107,5 @@ export function answeredPost(): { postAnswered: Ref<boolean>, postUnsent: Ref<bo
     cutShort = null
     return taken
   }
-  return { postAnswered, postUnsent, fetch: noteAnswer, takeCutShortPost }
+  return { postAnswered, postUnsent, postedAnswers, fetch: noteAnswer, takeCutShortPost }
 }

@@ -52,9 +52,10 @@ export const STREAM_BROKE_TEXT = 'Lost the connection to the server — your mes
  * `error.message` of `useChat`, as the page shows it; `answered`: the chat route answered the post
  * that failed; `action`: what that post was — a new message (`send`), or a Retry (`retry`, the
  * SDK's `regenerate()`), whose refusal says the answer was not retried rather than "your message
- * wasn’t sent": the message was sent long before, and the answer is still shown.
+ * wasn’t sent": the message was sent long before, and the answer is still shown — or approval
+ * answers (`answer`): "your answer wasn’t sent", as the main chat's approval prompt says it.
  */
-export function chatErrorText(error: Error, answered = false, action: 'send' | 'retry' = 'send'): string {
+export function chatErrorText(error: Error, answered = false, action: 'send' | 'retry' | 'answer' = 'send'): string {
   const { statusCode, responseBody } = error as Error & CallErrorLike
   // The chat route's only 409: an approval its message's job never asked (an answer taken elsewhere,
   // expired or ended meanwhile streams the job instead, and the page notes it on the call). Its
