@@ -3,7 +3,8 @@
  * abort and the post are two requests: the abort may reach the server first and find no job, then
  * the post makes one that runs on, unseen (only a later Retry ended it). The page waits for the
  * post the Stop cut short and, once the server answered it (its job made), aborts the chat again;
- * a post answered first (the first abort stopped its job) or refused needs nothing more, and one
+ * a post answered first (the first abort stopped its job) or refused needs nothing more, nor does
+ * an approval answer's (its job is there before it), and one
  * that gets no response in time leaves Stop saying it may not have stopped the answer
  * (demo/app/lib/answered-post.ts, ai-sdk-stop.ts). Page rendered by tests/support/ai-sdk-page.ts.
  */
@@ -31,7 +32,9 @@ function holdPost(): { answer: (status?: number) => void, signal: () => AbortSig
   vi.stubGlobal('fetch', async (url: string, init?: RequestInit) => {
     if (init?.method !== 'POST') return harness(url, init)
     signal = init.signal ?? undefined
-    const status = await answered
+    // As a real fetch: its abort rejects it while it waits for the response.
+    const aborted = new Promise<never>((_resolve, reject) => signal?.addEventListener('abort', () => reject(signal!.reason), { once: true }))
+    const status = await Promise.race([answered, aborted])
     return status === 200 ? harness(url, init) : new Response('', { status })
   })
   return { answer: (status = 200) => release(status), signal: () => signal }
@@ -92,6 +95,24 @@ describe('/ai-sdk page: Stop while the send\'s post is on its way', () => {
     expect(page.aborts).toHaveLength(1)
     expect(buttons(root, 'Stopping…')).toHaveLength(0)
     expect(stopErrors(root)).toEqual([])
+  })
+
+  it('does not wait for an approval answer\'s post (its job is there: the first abort stops it)', async () => {
+    holdPost()
+    page.loaded = [
+      { id: 'u1', role: 'user', parts: [{ type: 'text', text: 'Delete notes.txt' }] },
+      { id: 'job-1', role: 'assistant', parts: [{ type: 'tool-delete_file', toolCallId: 'call-1', state: 'approval-requested', input: { path: 'notes.txt' }, approval: { id: 'r1' } }] },
+    ]
+    page.abortReads = [async () => ({ jobs: [{ id: 'job-1', status: 'aborted' }] })]
+    const root = page.mount()
+    await settle()
+    click(buttons(root, 'Approve')[0]!)
+    await settle()
+    click(buttons(root, 'Stop')[0]!)
+    await settle()
+    expect(page.aborts).toHaveLength(1)
+    expect(buttons(root, 'Stopping…')).toHaveLength(0)
+    expect(endNotes(root)).toEqual(['Stopped — the partial answer is kept.'])
   })
 
   it('aborts once when the response came before the Stop', async () => {

@@ -9,7 +9,7 @@
  * message), whose refusal the page words as the main chat's approval prompt does ("your answer
  * wasn’t sent"). `fetch` is the transport's.
  *
- * A post the SDK aborts (its `stop()`) before the response came is not cut off: it may be on its
+ * A post of a message (a new one, a Retry's) the SDK aborts (its `stop()`) before the response came is not cut off: it may be on its
  * way to the server, whose job the chat's abort route, reached first, could not find. The SDK gets
  * its abort at once, as before; the request goes on until the server answers it (then its response
  * is closed), for at most `CUT_SHORT_POST_WAIT_MS`. `takeCutShortPost()` gives how it ended, for a
@@ -92,7 +92,9 @@ export function answeredPost(): { postAnswered: Ref<boolean>, postUnsent: Ref<bo
     postedAnswers.value = post && postsAnswers(init?.body)
     let response: Response
     try {
-      response = post && init?.signal ? await sendPost(input, { ...init, signal: init.signal }) : await fetch(input, init)
+      // Only a post that makes a job can race the Stop's abort: approval answers go to a job that
+      // is there already (stopped by that abort; the answers then start nothing: stopped-approvals.ts).
+      response = post && init?.signal && !postedAnswers.value ? await sendPost(input, { ...init, signal: init.signal }) : await fetch(input, init)
     }
     catch (failure) {
       if (post) postUnsent.value = true
