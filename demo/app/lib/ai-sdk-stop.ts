@@ -16,7 +16,7 @@
  * main chat's stopped turn and a reload show it — until a message follows it. The abort may reach
  * the server before that send's post has made its job (it finds nothing): the Stop waits for the
  * post it cut short (answered-post.ts) and, once the server took it, aborts again, so the job the
- * send made is stopped too, whichever request came first (docs/decisions/050).
+ * send made is stopped too, whichever request came first (docs/decisions/047).
  */
 import type { UIMessage } from 'ai'
 import type { Ref } from 'vue'

@@ -13,7 +13,7 @@
  * way to the server, whose job the chat's abort route, reached first, could not find. The SDK gets
  * its abort at once, as before; the request goes on until the server answers it (then its response
  * is closed), for at most `CUT_SHORT_POST_WAIT_MS`. `takeCutShortPost()` gives how it ended, for a
- * Stop to abort again once the job is there (ai-sdk-stop.ts, docs/decisions/050).
+ * Stop to abort again once the job is there (ai-sdk-stop.ts, docs/decisions/047).
  */
 import { ref } from 'vue'
 import type { Ref } from 'vue'
