@@ -78,6 +78,17 @@ describe('/ai-sdk page: Retry under a failed answer', () => {
     }
   })
 
+  it('is not offered after a refusal the endpoint named as over the context window, with no status (an error chunk\'s name, decision 046)', async () => {
+    // OpenAI's error chunk after text started: its name and no HTTP status; the words say nothing the page knows.
+    const overWindow: JobError = { code: 'upstream-stream', message: 'The model endpoint sent an error: bad request', failedDuring: 'model', upstreamCode: 'context_length_exceeded' }
+    expect(failedMetadata(overWindow)).toEqual({ ended: 'failed', error: overWindow.message, code: 'upstream-stream', upstreamCode: 'context_length_exceeded' })
+    page.loaded = failedChat(overWindow)
+    const root = page.mount()
+    await settle()
+    expect(noteErrors(root)).toEqual([expect.objectContaining({ code: 'upstream-stream', upstreamCode: 'context_length_exceeded' })])
+    expect(retryButtons(root)).toEqual([])
+  })
+
   it('is offered as soon as a streamed answer fails where it can help, on the newest answer only', async () => {
     page.loaded = failedChat(httpFailure(500))
     const root = page.mount()

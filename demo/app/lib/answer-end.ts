@@ -18,6 +18,8 @@ export interface AnswerEndMetadata {
   code?: string
   /** The model endpoint's HTTP status (the job error's `httpStatus`: an HTTP answer's, or an error chunk's): whether Retry can help. */
   httpStatus?: number
+  /** The model endpoint's name for the failure (the job error's `upstreamCode`): a prompt over the context window gets no Retry. */
+  upstreamCode?: string
   /** What cut a completed answer (`cut-off`): the model's length limit or the provider's content filter. */
   by?: 'length' | 'content-filter'
 }
@@ -40,13 +42,14 @@ const CUT_OFF_NOTES: Record<NonNullable<AnswerEndMetadata['by']>, string> = {
 
 /**
  * How an answer ended, as its note says it; `code` (a failed one's, when the metadata has it) names
- * its kind, `httpStatus` the model endpoint's status when it answered one.
+ * its kind, `httpStatus` the model endpoint's status when it answered one, `upstreamCode` its name for the failure.
  */
 export interface AnswerEndNote {
   kind: 'failed' | 'stopped' | 'cut-off'
   text: string
   code?: string
   httpStatus?: number
+  upstreamCode?: string
 }
 
 /** The note under a stopped answer of which something came (text, reasoning, tool calls): kept, as the main chat words it. */
@@ -61,7 +64,7 @@ export const STOPPED_UNANSWERED_NOTE = 'Stopped before any answer came.'
  */
 export function answerEndNote(metadata: unknown, answered = true): AnswerEndNote | null {
   if (!metadata || typeof metadata !== 'object') return null
-  const { ended, error, by, code, httpStatus } = metadata as Partial<AnswerEndMetadata>
+  const { ended, error, by, code, httpStatus, upstreamCode } = metadata as Partial<AnswerEndMetadata>
   if (ended === 'cut-off' && (by === 'length' || by === 'content-filter')) return { kind: 'cut-off', text: CUT_OFF_NOTES[by] }
   if (ended === 'failed') {
     return {
@@ -69,6 +72,7 @@ export function answerEndNote(metadata: unknown, answered = true): AnswerEndNote
       text: typeof error === 'string' && error ? error : 'The answer failed.',
       ...(typeof code === 'string' && code ? { code } : {}),
       ...(typeof httpStatus === 'number' ? { httpStatus } : {}),
+      ...(typeof upstreamCode === 'string' && upstreamCode ? { upstreamCode } : {}),
     }
   }
   if (ended === 'aborted') return { kind: 'stopped', text: answered ? STOPPED_PARTIAL_NOTE : STOPPED_UNANSWERED_NOTE }

@@ -19,6 +19,8 @@ export default defineNitroPlugin((nitroApp) => {
         ...(error?.code ? { code: error.code } : {}),
         // The model endpoint's status: the page offers Retry after a 429 or 5xx, not after a refusal.
         ...(error?.httpStatus === undefined ? {} : { httpStatus: error.httpStatus }),
+        // Its name for the failure: a prompt over the model's context window gets no Retry either.
+        ...(error?.upstreamCode ? { upstreamCode: error.upstreamCode } : {}),
       } satisfies AnswerEndMetadata
     }
     else if (status === 'aborted') context.metadata = { ended: 'aborted' } satisfies AnswerEndMetadata
