@@ -20,6 +20,12 @@ const APP_DIR = join(ROOT, 'tests/fixtures/adopt')
 
 let build: { entry: string, cleanup: () => void }
 let app: ServerProcess
+/**
+ * One server with the built-in scripted model on (fast pacing) for every test that runs jobs: each
+ * started its own (three boots of ~0.7 core-s each). Each test runs as users of its own, so none sees
+ * another's jobs.
+ */
+let scripted: ServerProcess
 // Every server started, from its spawn on: one whose test (or hook) timed out while it started, on
 // a loaded machine, is stopped after the file instead of running on after the run.
 const spawned: ServerProcess[] = []
@@ -43,7 +49,7 @@ async function bootFailure(env: Record<string, string>): Promise<string> {
 
 beforeAll(async () => {
   build = buildAppCopy(APP_DIR)
-  app = await start()
+  ;[app, scripted] = await Promise.all([start(), start({ NUXT_BACKGROUND_JOBS_SCRIPTED_ENABLED: 'true', NUXT_BACKGROUND_JOBS_SCRIPTED_CHUNK_INTERVAL_MS: '1' })])
 })
 
 afterAll(async () => {
@@ -66,32 +72,26 @@ describe('an app that extends the layer', () => {
   })
 
   it('a page that calls useBackgroundJob(id).connect() in setup renders on the server (connect is a no-op there) with the job\'s snapshot', async () => {
-    const scripted = await start({ NUXT_BACKGROUND_JOBS_SCRIPTED_ENABLED: 'true' })
-    try {
-      const client = await createClient(scripted.url).init()
-      const { body: job } = await client.post('/api/jobs', { messages: [{ role: 'user', content: 'hello' }] })
-      const stream = await client.stream(job.streamUrl)
-      await stream.waitFor(frame => frame.event === 'job-end')
-      const { body: read } = await client.get(`/api/jobs/${job.id}`)
-      const response = await fetch(`${scripted.url}/jobs/${job.id}`, { headers: { cookie: client.cookie() } })
-      const html = await response.text()
-      expect(response.status).toBe(200)
-      expect(html).toContain('Acme job')
-      expect(html).toContain(`<p data-status>${read.state.status}</p>`)
-      // Some of its text (a run of plain characters, which HTML does not escape).
-      const plain = /[A-Za-z0-9 ]{10,}/.exec(read.state.content)?.[0]
-      expect(plain).toBeTruthy()
-      expect(html).toContain(plain)
-      expect(html).toContain('<p data-error></p>')
-      // A job it cannot find renders too, saying so (nothing thrown in SSR).
-      const missing = await fetch(`${scripted.url}/jobs/no-such-job`, { headers: { cookie: client.cookie() } })
-      expect(missing.status).toBe(200)
-      expect(await missing.text()).toContain('This job no longer exists on the server.')
-      expect(scripted.output()).not.toMatch(/followJobStream|EventSource/)
-    }
-    finally {
-      await scripted.stop()
-    }
+    const client = await createClient(scripted.url).init()
+    const { body: job } = await client.post('/api/jobs', { messages: [{ role: 'user', content: 'hello' }] })
+    const stream = await client.stream(job.streamUrl)
+    await stream.waitFor(frame => frame.event === 'job-end')
+    const { body: read } = await client.get(`/api/jobs/${job.id}`)
+    const response = await fetch(`${scripted.url}/jobs/${job.id}`, { headers: { cookie: client.cookie() } })
+    const html = await response.text()
+    expect(response.status).toBe(200)
+    expect(html).toContain('Acme job')
+    expect(html).toContain(`<p data-status>${read.state.status}</p>`)
+    // Some of its text (a run of plain characters, which HTML does not escape).
+    const plain = /[A-Za-z0-9 ]{10,}/.exec(read.state.content)?.[0]
+    expect(plain).toBeTruthy()
+    expect(html).toContain(plain)
+    expect(html).toContain('<p data-error></p>')
+    // A job it cannot find renders too, saying so (nothing thrown in SSR).
+    const missing = await fetch(`${scripted.url}/jobs/no-such-job`, { headers: { cookie: client.cookie() } })
+    expect(missing.status).toBe(200)
+    expect(await missing.text()).toContain('This job no longer exists on the server.')
+    expect(scripted.output()).not.toMatch(/followJobStream|EventSource/)
   })
 
   it('a page that subscribes to notifications and deletions in setup leaves no listener on the server, and asks for no permission there', async () => {
@@ -130,39 +130,33 @@ describe('an app that extends the layer', () => {
   })
 
   it('a job waiting for a human is listed as waiting (a tool approval, docs/workflows.md\'s question) and takes the answers docs/client.md sends', async () => {
-    const scripted = await start({ NUXT_BACKGROUND_JOBS_SCRIPTED_ENABLED: 'true', NUXT_BACKGROUND_JOBS_SCRIPTED_CHUNK_INTERVAL_MS: '1' })
-    try {
-      const client = await createClient(scripted.url).init()
-      const { body: chat } = await client.post('/api/jobs', { messages: [{ role: 'user', content: 'acme_refund please' }] })
-      const chatStream = await client.stream(chat.streamUrl)
-      const approval = askedIn(await chatStream.waitFor(frame => askedIn(frame) !== undefined))!
-      const { body: workflow } = await client.post('/api/jobs', { workflow: 'research-report', input: { topic: 'tides' } })
-      const workflowStream = await client.stream(workflow.streamUrl)
-      const question = askedIn(await workflowStream.waitFor(frame => askedIn(frame) !== undefined))!
-      // The store had them as `running` (their `waiting` was left unwritten): a filter on waiting missed both.
-      const { body: waiting } = await client.get('/api/jobs?status=waiting')
-      expect(waiting.jobs.map((job: { id: string }) => job.id).sort()).toEqual([chat.id, workflow.id].sort())
-      const { body: running } = await client.get('/api/jobs?status=running')
-      expect(running.jobs).toEqual([])
+    const client = await createClient(scripted.url).init()
+    const { body: chat } = await client.post('/api/jobs', { messages: [{ role: 'user', content: 'acme_refund please' }] })
+    const chatStream = await client.stream(chat.streamUrl)
+    const approval = askedIn(await chatStream.waitFor(frame => askedIn(frame) !== undefined))!
+    const { body: workflow } = await client.post('/api/jobs', { workflow: 'research-report', input: { topic: 'tides' } })
+    const workflowStream = await client.stream(workflow.streamUrl)
+    const question = askedIn(await workflowStream.waitFor(frame => askedIn(frame) !== undefined))!
+    // The store had them as `running` (their `waiting` was left unwritten): a filter on waiting missed both.
+    const { body: waiting } = await client.get('/api/jobs?status=waiting')
+    expect(waiting.jobs.map((job: { id: string }) => job.id).sort()).toEqual([chat.id, workflow.id].sort())
+    const { body: running } = await client.get('/api/jobs?status=running')
+    expect(running.jobs).toEqual([])
 
-      expect((await client.post(`/api/jobs/${chat.id}/input`, { requestId: approval, answer: 'approve' })).status).toBe(200)
-      // A workflow's question takes what its schema accepts: 'approve' is a 400 naming the problem.
-      const wrong = await client.post(`/api/jobs/${workflow.id}/input`, { requestId: question, answer: 'approve' })
-      expect(wrong.status).toBe(400)
-      expect(wrong.body.message).toContain('expected object')
-      expect((await client.post(`/api/jobs/${workflow.id}/input`, { requestId: question, answer: { approved: true } })).status).toBe(200)
-      expect((await chatStream.waitFor(frame => frame.event === 'job-end')).data.status).toBe('completed')
-      expect((await workflowStream.waitFor(frame => frame.event === 'job-end')).data.status).toBe('completed')
-      const { body: read } = await client.get(`/api/jobs/${workflow.id}`)
-      expect(read.state.executionOrder).toEqual(['research', 'draft', 'approval', 'review', 'final'])
-      expect(read.state.content).toContain('## Report: tides')
-      const { body: refunded } = await client.get(`/api/jobs/${chat.id}`)
-      expect(refunded.state.toolCalls[0]).toMatchObject({ name: 'acme_refund', status: 'completed', result: { order: 'A-1', refundedCents: 5_000 } })
-      expect((await client.get('/api/jobs?status=waiting')).body.jobs).toEqual([])
-    }
-    finally {
-      await scripted.stop()
-    }
+    expect((await client.post(`/api/jobs/${chat.id}/input`, { requestId: approval, answer: 'approve' })).status).toBe(200)
+    // A workflow's question takes what its schema accepts: 'approve' is a 400 naming the problem.
+    const wrong = await client.post(`/api/jobs/${workflow.id}/input`, { requestId: question, answer: 'approve' })
+    expect(wrong.status).toBe(400)
+    expect(wrong.body.message).toContain('expected object')
+    expect((await client.post(`/api/jobs/${workflow.id}/input`, { requestId: question, answer: { approved: true } })).status).toBe(200)
+    expect((await chatStream.waitFor(frame => frame.event === 'job-end')).data.status).toBe('completed')
+    expect((await workflowStream.waitFor(frame => frame.event === 'job-end')).data.status).toBe('completed')
+    const { body: read } = await client.get(`/api/jobs/${workflow.id}`)
+    expect(read.state.executionOrder).toEqual(['research', 'draft', 'approval', 'review', 'final'])
+    expect(read.state.content).toContain('## Report: tides')
+    const { body: refunded } = await client.get(`/api/jobs/${chat.id}`)
+    expect(refunded.state.toolCalls[0]).toMatchObject({ name: 'acme_refund', status: 'completed', result: { order: 'A-1', refundedCents: 5_000 } })
+    expect((await client.get('/api/jobs?status=waiting')).body.jobs).toEqual([])
   })
 
   it('with no API key, job creation is a 503 naming the variable (never a scripted answer)', async () => {
@@ -224,23 +218,17 @@ describe('the app\'s own routes and sign-in beside the layer\'s', () => {
   })
 
   it('the app\'s resolve-user hook decides whose jobs a request sees, in the layer\'s routes and its own', async () => {
-    const scripted = await start({ NUXT_BACKGROUND_JOBS_SCRIPTED_ENABLED: 'true', NUXT_BACKGROUND_JOBS_SCRIPTED_CHUNK_INTERVAL_MS: '1' })
-    try {
-      const as = (user: string) => ({ 'content-type': 'application/json', 'cookie': `acme_session=${user}` })
-      const created = await fetch(`${scripted.url}/api/jobs`, { method: 'POST', headers: as('ann'), body: JSON.stringify({ messages: [{ role: 'user', content: 'hello' }] }) })
-      expect(created.status).toBe(202)
-      const { id } = await created.json()
-      // No anonymous cookie for a user the app signed in.
-      expect(created.headers.getSetCookie()).toEqual([])
-      expect((await fetch(`${scripted.url}/api/jobs/${id}`, { headers: as('ann') })).status).toBe(200)
-      expect((await fetch(`${scripted.url}/api/jobs/${id}`, { headers: as('bob') })).status).toBe(404)
-      const exported = async (user: string) => (await (await fetch(`${scripted.url}/api/jobs/export`, { method: 'POST', headers: as(user), body: '{}' })).json()).exported
-      expect(await exported('ann')).toEqual([id])
-      expect(await exported('bob')).toEqual([])
-    }
-    finally {
-      await scripted.stop()
-    }
+    const as = (user: string) => ({ 'content-type': 'application/json', 'cookie': `acme_session=${user}` })
+    const created = await fetch(`${scripted.url}/api/jobs`, { method: 'POST', headers: as('ann'), body: JSON.stringify({ messages: [{ role: 'user', content: 'hello' }] }) })
+    expect(created.status).toBe(202)
+    const { id } = await created.json()
+    // No anonymous cookie for a user the app signed in.
+    expect(created.headers.getSetCookie()).toEqual([])
+    expect((await fetch(`${scripted.url}/api/jobs/${id}`, { headers: as('ann') })).status).toBe(200)
+    expect((await fetch(`${scripted.url}/api/jobs/${id}`, { headers: as('bob') })).status).toBe(404)
+    const exported = async (user: string) => (await (await fetch(`${scripted.url}/api/jobs/export`, { method: 'POST', headers: as(user), body: '{}' })).json()).exported
+    expect(await exported('ann')).toEqual([id])
+    expect(await exported('bob')).toEqual([])
   })
 })
 
