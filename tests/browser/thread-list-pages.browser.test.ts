@@ -2,11 +2,11 @@
  * The demo's thread list reads the user's threads (`GET /api/jobs/threads`), not the newest jobs
  * grouped: one conversation of more than a hundred turns no longer hides every other thread (the
  * sidebar used to group the newest 100 jobs), and threads past the first page come with
- * "Show more threads". Jobs are started through the API with the page's cookie (what the composer
+ * "Show more threads". Jobs are started through the API with the user's cookie (what the composer
  * would send), many at once, so the limits on active jobs and creations are raised for this file.
  */
 import { describe, expect, it } from 'vitest'
-import type { Page, Route } from 'playwright-core'
+import type { BrowserContext, Page, Route } from 'playwright-core'
 import { SIDEBAR_THREADS_PAGE } from '../../demo/app/lib/sidebar-threads'
 import { screenshot, useDemoInBrowser, WAIT_MS } from './support/browser'
 import { gotoChat, openChat } from './support/chat-page'
@@ -20,35 +20,38 @@ const demo = useDemoInBrowser({
   NUXT_BACKGROUND_JOBS_LIMITS_CREATE_PER_MINUTE: '1000',
 })
 
-/** Starts chat jobs in the page (its cookie), one request after another; returns their ids. */
-function startJobs(page: Page, jobs: Array<{ threadId: string, prompt: string }>): Promise<string[]> {
-  return page.evaluate(async (list) => {
-    const ids: string[] = []
-    for (const { threadId, prompt } of list) {
-      const response = await fetch('/api/jobs', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ threadId, messages: [{ role: 'user', content: prompt }], tools: [] }) })
-      if (response.status !== 202) throw new Error(`POST /api/jobs answered ${response.status}: ${await response.text()}`)
-      ids.push((await response.json()).id)
-    }
-    return ids
-  }, jobs)
+/**
+ * Starts chat jobs as the context's user (its cookie, through the context's own requests: no page
+ * is loaded for it), one request after another; returns their ids.
+ */
+async function startJobs(context: BrowserContext, jobs: Array<{ threadId: string, prompt: string }>): Promise<string[]> {
+  const ids: string[] = []
+  for (const { threadId, prompt } of jobs) {
+    const response = await context.request.post(`${demo.url}/api/jobs`, { data: { threadId, messages: [{ role: 'user', content: prompt }], tools: [] }, headers: { origin: demo.url } })
+    if (response.status() !== 202) throw new Error(`POST /api/jobs answered ${response.status()}: ${await response.text()}`)
+    ids.push((await response.json() as { id: string }).id)
+  }
+  return ids
 }
 
-/** Waits until none of the user's jobs is still going. */
-async function waitForAllEnded(page: Page): Promise<void> {
-  await expect.poll(() => page.evaluate(async () => (await (await fetch('/api/jobs?status=queued,running,waiting')).json()).jobs.length), { timeout: WAIT_MS }).toBe(0)
+/** Waits until none of the context's user's jobs is still going. */
+async function waitForAllEnded(context: BrowserContext): Promise<void> {
+  await expect.poll(async () => (await (await context.request.get(`${demo.url}/api/jobs?status=queued,running,waiting`)).json() as { jobs: unknown[] }).jobs.length, { timeout: WAIT_MS }).toBe(0)
 }
 
 const listedThreads = (page: Page) => page.locator('.thread-link').evaluateAll(links => links.map(link => link.getAttribute('data-thread-id')))
 
 describe('demo chat: the thread list', () => {
   it('lists every thread beside one of more than a hundred turns, a page at a time', async () => {
-    const page = await openChat(demo)
+    const context = await demo.newContext()
     // The oldest thread first, then the others, then the long conversation (the newest).
     const others = Array.from({ length: OTHER_THREADS }, (_, index) => `other-${String(index).padStart(2, '0')}`)
-    await startJobs(page, others.map(threadId => ({ threadId, prompt: `Hello from ${threadId}` })))
-    await startJobs(page, Array.from({ length: LONG_TURNS }, (_, index) => ({ threadId: 'long-talk', prompt: `Turn ${index + 1} of the big talk` })))
-    await waitForAllEnded(page)
+    await startJobs(context, others.map(threadId => ({ threadId, prompt: `Hello from ${threadId}` })))
+    await startJobs(context, Array.from({ length: LONG_TURNS }, (_, index) => ({ threadId: 'long-talk', prompt: `Turn ${index + 1} of the big talk` })))
+    await waitForAllEnded(context)
 
+    // The first page load of this user: no page was open while the jobs ran.
+    const page = await context.newPage()
     await gotoChat(page, `${demo.url}/threads/long-talk`)
     expect(await page.locator('.thread-link .badge-live, .thread-link .badge-waiting').count()).toBe(0)
     // Server-rendered first page: the long conversation and the newest others, newest first.
@@ -72,7 +75,7 @@ describe('demo chat: the thread list', () => {
   it('keeps the threads shown when a refresh of the list fails, says so, and reads again on Retry', async () => {
     const page = await openChat(demo)
     // A thread of this user started on another device: only the server's list knows it here.
-    await startJobs(page, [{ threadId: 'from-my-phone', prompt: 'Hello from my phone' }])
+    await startJobs(page.context(), [{ threadId: 'from-my-phone', prompt: 'Hello from my phone' }])
     // Its notification refreshes the list.
     await page.locator('.thread-link[data-thread-id="from-my-phone"]').waitFor({ timeout: WAIT_MS })
     const threadsRoute = /\/api\/jobs\/threads/
