@@ -46,8 +46,17 @@ export const WARM_UP_MS = 120_000
  * cores, 60 s were not enough.
  */
 export const RESTART_TEST_MS = 180_000
-/** The pages a file's warm-up loads: the chat and the AI SDK page, each rendered once by the server. */
+/**
+ * The pages a warm-up loads: the chat and the AI SDK page, each rendered once by the server (the
+ * files of a shared server's slot use either).
+ */
 const WARM_UP_PATHS = ['/', '/ai-sdk']
+/**
+ * The pages the warm-up of a server with a file's own settings loads: the chat only. No such file
+ * opens the AI SDK page (one that does would pay its first render in a test, within `WAIT_MS`);
+ * loading it anyway cost ~1.5 core-s per file (cgroup, failed-answer-no-retry: 11.4 → 9.8).
+ */
+const SETTINGS_WARM_UP_PATHS = ['/']
 export const DESKTOP = { width: 1200, height: 820 }
 /** A 390 px wide phone. */
 export const PHONE = { width: 390, height: 844 }
@@ -144,13 +153,13 @@ function logTail(log: string): string {
  * end of the server's log `serverLog` (where a 500's cause is: the page's own body only says
  * "Server Error").
  */
-async function warmUp(browser: Browser, url: string, serverLog: () => Promise<string>): Promise<void> {
+async function warmUp(browser: Browser, url: string, paths: readonly string[], serverLog: () => Promise<string>): Promise<void> {
   const context = await browser.newContext()
   try {
     const page = await context.newPage()
     const recorded = recordPage(page)
     const report = async () => `${await recorded()}\nthe server's log:\n${logTail(await serverLog())}`
-    for (const path of WARM_UP_PATHS) {
+    for (const path of paths) {
       await page.goto(`${url}${path}`, { timeout: WARM_UP_MS })
       await waitForHydration(page, WARM_UP_MS, report)
     }
@@ -194,7 +203,7 @@ export function useDemoInBrowser(env: Record<string, string> = {}) {
       url = shared.url
       browser = await chromium.connect(shared.wsEndpoint)
       if (!shared.warm) {
-        await warmUp(browser, url, shared.log)
+        await warmUp(browser, url, WARM_UP_PATHS, shared.log)
         await shared.markWarm()
       }
       // Counted per run (server starts, warm-ups): grep the run's output for "browser demo:".
@@ -210,7 +219,8 @@ export function useDemoInBrowser(env: Record<string, string> = {}) {
       for (const result of started) if (result.status === 'rejected') throw result.reason
       const server = ownServer!
       url = server.url
-      await warmUp(browser, url, async () => server.output())
+      // Outside a worker slot, a file with no settings has a server of its own all the same: any page.
+      await warmUp(browser, url, Object.keys(env).length === 0 ? WARM_UP_PATHS : SETTINGS_WARM_UP_PATHS, async () => server.output())
       console.log(`browser demo: a server of this file's own and its worker slot's Chromium, started, warmed up, ready in ${Date.now() - since} ms`)
     }
     console.log(`browser test screenshots: ${SCREENSHOT_DIR}`)
