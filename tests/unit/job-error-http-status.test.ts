@@ -6,29 +6,11 @@
  * readers of it (the `job ended` line, the spans, the round metric) read the field first.
  */
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
-import type { JobEvent } from '../../shared/events'
 import { modelFailure } from '../../server/lib/executor/model-round'
-import { runChatJob } from '../../server/lib/executor/run-chat-job'
 import { UpstreamHttpError, UpstreamNetworkError, UpstreamRateLimitedError } from '../../server/lib/model/errors'
 import { upstreamStatusOf } from '../../server/lib/upstream-status'
 import { toNodeFailure } from '../../server/lib/workflows/workflow-run'
-import { chatRequest, createTestEngine } from '../support/engine-harness'
-import { createStepModel } from '../support/step-model'
-
-/** A chat whose first model round throws `error` (or whose runner throws it, `fromRunner`): its error and its `job-end` event. */
-async function failWith(error: Error, fromRunner = false) {
-  const { engine, provider } = createTestEngine({
-    runners: fromRunner ? { chat: async () => { throw error } } : { chat: runChatJob },
-    model: createStepModel([error]),
-  })
-  const { job } = await engine.createJob('u1', { request: chatRequest })
-  await vi.advanceTimersByTimeAsync(100)
-  await engine.whenSettled(job.id)
-  const { state } = await engine.getJob('u1', job.id)
-  const end = (await provider.readEvents(job.id, 0))!.events.find((event): event is Extract<JobEvent, { type: 'job-end' }> => event.type === 'job-end')
-  await engine.dispose()
-  return { error: state.error, endError: end?.error }
-}
+import { failChatWith } from '../support/failed-chat'
 
 describe('a failed job\'s httpStatus', () => {
   beforeEach(() => {
@@ -39,21 +21,21 @@ describe('a failed job\'s httpStatus', () => {
   })
 
   it('is the model endpoint\'s status, in the job\'s state and its job-end event', async () => {
-    const { error, endError } = await failWith(new UpstreamHttpError(429, 'slow down'))
+    const { error, endError } = await failChatWith(new UpstreamHttpError(429, 'slow down'))
     expect(error).toEqual({ code: 'upstream-http', message: 'The model endpoint answered HTTP 429: slow down', failedDuring: 'model', httpStatus: 429 })
     expect(endError).toEqual(error)
-    expect((await failWith(new UpstreamHttpError(401, '{"error":"HTTP 500 invalid key"}'))).error).toMatchObject({ httpStatus: 401 })
+    expect((await failChatWith(new UpstreamHttpError(401, '{"error":"HTTP 500 invalid key"}'))).error).toMatchObject({ httpStatus: 401 })
   })
 
   it('is there for a rate limit that was not retried, and for a model error a runner threw itself', async () => {
     const limited = new UpstreamRateLimitedError(Object.assign(new UpstreamHttpError(503, 'busy', 120_000), { retryAfterMs: 120_000 }), 60_000)
-    expect((await failWith(limited)).error).toMatchObject({ code: 'upstream-rate-limited', httpStatus: 503 })
-    expect((await failWith(new UpstreamHttpError(502, 'bad gateway'), true)).error).toMatchObject({ code: 'upstream-http', failedDuring: 'model', httpStatus: 502 })
+    expect((await failChatWith(limited)).error).toMatchObject({ code: 'upstream-rate-limited', httpStatus: 503 })
+    expect((await failChatWith(new UpstreamHttpError(502, 'bad gateway'), true)).error).toMatchObject({ code: 'upstream-http', failedDuring: 'model', httpStatus: 502 })
   })
 
   it('is absent from every other failure', async () => {
-    expect((await failWith(new UpstreamNetworkError('ECONNRESET'))).error).not.toHaveProperty('httpStatus')
-    expect((await failWith(new Error('The model endpoint answered HTTP 500'))).error).not.toHaveProperty('httpStatus')
+    expect((await failChatWith(new UpstreamNetworkError('ECONNRESET'))).error).not.toHaveProperty('httpStatus')
+    expect((await failChatWith(new Error('The model endpoint answered HTTP 500'))).error).not.toHaveProperty('httpStatus')
   })
 
   it('goes with a workflow\'s agent node failure and a node\'s own code that threw the model\'s error', () => {

@@ -6,16 +6,13 @@
  * status (100-599, a number or its digits), as an HTTP answer's; other codes give none.
  */
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
-import type { JobEvent } from '../../shared/events'
-import { runChatJob } from '../../server/lib/executor/run-chat-job'
 import type { UpstreamStreamError } from '../../server/lib/model/errors'
 import { parseChatCompletionStream } from '../../server/lib/model/parse-stream'
 import { roundOutcome } from '../../server/lib/metric-model-rounds'
 import { upstreamStatusOf } from '../../server/lib/upstream-status'
 import { JobFailure } from '../../server/lib/run-context'
 import { retryCanHelp } from '../../demo/app/lib/failure-kinds'
-import { chatRequest, createTestEngine } from '../support/engine-harness'
-import { createStepModel } from '../support/step-model'
+import { failChatWith } from '../support/failed-chat'
 
 /** The error a stream of some text then `errorChunk` ends with, as the model client parses it. */
 async function streamFailure(errorChunk: unknown): Promise<UpstreamStreamError> {
@@ -35,18 +32,6 @@ async function streamFailure(errorChunk: unknown): Promise<UpstreamStreamError> 
   throw new Error('the stream did not fail')
 }
 
-/** A chat whose model round throws `error`: the job's error and its `job-end` event's. */
-async function failWith(error: Error) {
-  const { engine, provider } = createTestEngine({ runners: { chat: runChatJob }, model: createStepModel([error]) })
-  const { job } = await engine.createJob('u1', { request: chatRequest })
-  await vi.advanceTimersByTimeAsync(100)
-  await engine.whenSettled(job.id)
-  const { state } = await engine.getJob('u1', job.id)
-  const end = (await provider.readEvents(job.id, 0))!.events.find((event): event is Extract<JobEvent, { type: 'job-end' }> => event.type === 'job-end')
-  await engine.dispose()
-  return { error: state.error, endError: end?.error }
-}
-
 describe('an error chunk\'s HTTP status', () => {
   beforeEach(() => {
     vi.useFakeTimers()
@@ -56,17 +41,17 @@ describe('an error chunk\'s HTTP status', () => {
   })
 
   it('is the job error\'s httpStatus, in its state and its job-end event', async () => {
-    const { error, endError } = await failWith(await streamFailure({ code: 429, message: 'Rate limit exceeded' }))
+    const { error, endError } = await failChatWith(await streamFailure({ code: 429, message: 'Rate limit exceeded' }))
     expect(error).toEqual({ code: 'upstream-stream', message: 'The model stream reported an error: Rate limit exceeded', failedDuring: 'model', httpStatus: 429 })
     expect(endError).toEqual(error)
-    expect((await failWith(await streamFailure({ code: '502', message: 'Provider returned error' }))).error).toMatchObject({ code: 'upstream-stream', httpStatus: 502 })
+    expect((await failChatWith(await streamFailure({ code: '502', message: 'Provider returned error' }))).error).toMatchObject({ code: 'upstream-stream', httpStatus: 502 })
   })
 
   it('is absent when the code is no HTTP status', async () => {
     for (const code of ['rate_limit_exceeded', 99, 600, 429.5, '4290', undefined]) {
       expect((await streamFailure({ code, message: 'no' })).status, String(code)).toBeUndefined()
     }
-    expect((await failWith(await streamFailure({ code: 'server_error', message: 'no' }))).error).not.toHaveProperty('httpStatus')
+    expect((await failChatWith(await streamFailure({ code: 'server_error', message: 'no' }))).error).not.toHaveProperty('httpStatus')
   })
 
   it('decides the demo\'s Retry as an HTTP answer\'s status does; the round metric keeps its outcome', () => {

@@ -6,15 +6,12 @@
  * now (upstream-code.ts), and the demo decides on it, the words kept as the fallback.
  */
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
-import type { JobEvent } from '../../shared/events'
-import { runChatJob } from '../../server/lib/executor/run-chat-job'
 import { UpstreamStreamError } from '../../server/lib/model/errors'
 import { httpErrorFrom } from '../../server/lib/model/upstream-response'
 import { upstreamCodeField } from '../../server/lib/upstream-code'
 import { toNodeFailure } from '../../server/lib/workflows/workflow-run'
 import { failureSentence, retryCanHelp } from '../../demo/app/lib/failure-kinds'
-import { chatRequest, createTestEngine } from '../support/engine-harness'
-import { createStepModel } from '../support/step-model'
+import { failChatWith } from '../support/failed-chat'
 
 const API_KEY = 'sk-test-0123456789abcdef0123456789abcdef'
 
@@ -26,18 +23,6 @@ async function httpError(status: number, body: string) {
   return await httpErrorFrom({ status, headers: new Headers(), text: async () => body }, API_KEY, new AbortController().signal)
 }
 
-/** A chat whose model round throws `error`: the job's error and its `job-end` event's. */
-async function failWith(error: Error) {
-  const { engine, provider } = createTestEngine({ runners: { chat: runChatJob }, model: createStepModel([error]) })
-  const { job } = await engine.createJob('u1', { request: chatRequest })
-  await vi.advanceTimersByTimeAsync(100)
-  await engine.whenSettled(job.id)
-  const { state } = await engine.getJob('u1', job.id)
-  const end = (await provider.readEvents(job.id, 0))!.events.find((event): event is Extract<JobEvent, { type: 'job-end' }> => event.type === 'job-end')
-  await engine.dispose()
-  return { error: state.error!, endError: end?.error }
-}
-
 describe('a job error\'s upstreamCode', () => {
   beforeEach(() => {
     vi.useFakeTimers()
@@ -47,22 +32,22 @@ describe('a job error\'s upstreamCode', () => {
   })
 
   it('is the name an HTTP error body gives the failure, in the job\'s state and its job-end event', async () => {
-    const { error, endError } = await failWith(await httpError(400, OPENAI_TOO_LONG))
+    const { error, endError } = await failChatWith(await httpError(400, OPENAI_TOO_LONG))
     expect(error).toMatchObject({ code: 'upstream-http', httpStatus: 400, upstreamCode: 'context_length_exceeded' })
     expect(endError).toEqual(error)
     // llama.cpp: no code but a type.
-    expect((await failWith(await httpError(400, JSON.stringify({ error: { code: 400, message: 'the request exceeds the available context size', type: 'exceed_context_size_error' } })))).error)
+    expect((await failChatWith(await httpError(400, JSON.stringify({ error: { code: 400, message: 'the request exceeds the available context size', type: 'exceed_context_size_error' } })))).error)
       .toMatchObject({ httpStatus: 400, upstreamCode: 'exceed_context_size_error' })
   })
 
   it('is the name an error chunk gives it, and goes with a workflow node\'s failure', async () => {
-    expect((await failWith(new UpstreamStreamError('too long', 'context_length_exceeded'))).error).toMatchObject({ code: 'upstream-stream', upstreamCode: 'context_length_exceeded' })
+    expect((await failChatWith(new UpstreamStreamError('too long', 'context_length_exceeded'))).error).toMatchObject({ code: 'upstream-stream', upstreamCode: 'context_length_exceeded' })
     expect(toNodeFailure(await httpError(400, OPENAI_TOO_LONG), 'write').details).toMatchObject({ failedDuring: 'workflow-node', httpStatus: 400, upstreamCode: 'context_length_exceeded' })
   })
 
   it('is only a name: never a status, a sentence, markup, a secret or another failure\'s', async () => {
-    expect((await failWith(new UpstreamStreamError('busy', 429))).error).not.toHaveProperty('upstreamCode')
-    expect((await failWith(await httpError(502, '<html><title>Bad Gateway</title></html>'))).error).not.toHaveProperty('upstreamCode')
+    expect((await failChatWith(new UpstreamStreamError('busy', 429))).error).not.toHaveProperty('upstreamCode')
+    expect((await failChatWith(await httpError(502, '<html><title>Bad Gateway</title></html>'))).error).not.toHaveProperty('upstreamCode')
     for (const code of ['the prompt is too long', '<b>x</b>', 'x'.repeat(65), '503', API_KEY]) {
       expect(upstreamCodeField(new UpstreamStreamError('no', code)), code).toEqual({})
     }
