@@ -6,6 +6,7 @@
  */
 import { cutStackField, LOG_FIELD_READ_CHARS, LOG_REDACTION_MARGIN, redactCutText, redactStart } from './log-cut'
 import { redactText, SECRET_KEYS } from './secret-patterns'
+import { fieldOf } from './thrown-field'
 
 /** What a walk does with a string: `redactText`, or for a log line `redactCutText` (keyed, for `stack`). */
 type TextStep = (text: string, key: string | undefined) => string
@@ -100,25 +101,15 @@ function readProperty(value: object, key: string): unknown {
   }
 }
 
-/** A property of an error, or undefined when reading it throws (a getter, a Proxy). */
-function readSafely(error: Error, key: 'code' | 'cause' | 'errors'): unknown {
-  try {
-    return (error as unknown as Record<string, unknown>)[key]
-  }
-  catch {
-    return undefined
-  }
-}
-
 /**
  * An error as a line shows it: name and message, and what says why — its `code` (ECONNREFUSED, a
  * driver's SQLSTATE), its `cause` (`fetch failed` → the socket error) and an AggregateError's
  * `errors` (a connection to each address of a host) — all redacted. Never its stack.
  */
 function redactError(error: Error, depth: number, text: TextStep, budget?: ReadBudget): Record<string, unknown> {
-  const code = readSafely(error, 'code')
-  const cause = readSafely(error, 'cause')
-  const errors = readSafely(error, 'errors')
+  const code = fieldOf(error, 'code')
+  const cause = fieldOf(error, 'cause')
+  const errors = fieldOf(error, 'errors')
   return {
     name: error.name,
     message: redactValue(error.message, depth + 1, text, undefined, budget),

@@ -8,6 +8,7 @@
  * the job's error is shown to its user. decision 046.
  */
 import { redactText } from './secret-patterns'
+import { fieldOf } from './thrown-field'
 
 /** Longest upstream code kept. */
 const UPSTREAM_CODE_CHARS = 64
@@ -23,16 +24,6 @@ export function upstreamCodeName(value: unknown): string | undefined {
   if (typeof value !== 'string') return undefined
   const code = value.trim()
   return CODE_NAME.test(code) && redactText(code) === code ? code : undefined
-}
-
-/** A field of a thrown value, or undefined when reading it throws (a getter, a revoked Proxy). */
-function fieldOf(thrown: unknown, key: string): unknown {
-  try {
-    return (thrown as Record<string, unknown> | null | undefined)?.[key]
-  }
-  catch {
-    return undefined
-  }
 }
 
 /**

@@ -10,6 +10,7 @@
  * upstream's own words only: none is read for a status.
  */
 import type { JobError } from '../../shared/events'
+import { fieldOf } from './thrown-field'
 
 /** The failures whose thrown error has the endpoint's HTTP status as `status` (model/errors.ts). */
 const STATUS_CODES: ReadonlySet<string> = new Set(['upstream-http', 'upstream-rate-limited', 'upstream-stream'])
@@ -23,16 +24,6 @@ const STATUS_WORDS: Record<string, RegExp> = {
 /** An HTTP status a response can have. */
 function isHttpStatus(value: unknown): value is number {
   return typeof value === 'number' && Number.isInteger(value) && value >= 100 && value <= 599
-}
-
-/** A field of a thrown value, or undefined when reading it throws (a getter, a revoked Proxy). */
-function fieldOf(thrown: unknown, key: string): unknown {
-  try {
-    return (thrown as Record<string, unknown> | null | undefined)?.[key]
-  }
-  catch {
-    return undefined
-  }
 }
 
 /**

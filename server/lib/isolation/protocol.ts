@@ -8,6 +8,7 @@
 import { describeFailureCause, describeThrown } from '../executor/tool-errors'
 import { isToolError, ToolError } from '../tools/tool-error'
 import type { ToolProgressUpdate } from '../tools/tool-progress'
+import { fieldOf } from '../thrown-field'
 
 /** One call, as the server sends it to a worker. */
 export interface IsolatedToolTask {
@@ -174,16 +175,6 @@ export type IsolatedToolAnswer =
 /** Deepest cause chain kept (enough for `fetch failed` → socket error). */
 const MAX_CAUSE_DEPTH = 3
 
-/** A property of a thrown value, or undefined when reading it throws (a getter, a Proxy). */
-function readSafely(value: object, key: 'name' | 'code' | 'cause'): unknown {
-  try {
-    return (value as Record<string, unknown>)[key]
-  }
-  catch {
-    return undefined
-  }
-}
-
 /**
  * Reduces an error (or any thrown value) to data. The message is what an in-process call would
  * show (`describeThrown`), also for an object without a prototype or an Error whose getters throw.
@@ -195,9 +186,9 @@ export function serializeError(error: unknown, depth = 0): SerializedError {
   // object with an empty `message`) is said here, as in-process, not as "an Error with no message".
   const message = isError(error) ? describeThrown(error) : describeFailureCause(error)
   if (error === null || typeof error !== 'object') return { name: 'Error', message }
-  const name = readSafely(error, 'name')
-  const code = readSafely(error, 'code')
-  const cause = readSafely(error, 'cause')
+  const name = fieldOf(error, 'name')
+  const code = fieldOf(error, 'code')
+  const cause = fieldOf(error, 'cause')
   return {
     name: typeof name === 'string' ? name : 'Error',
     message,

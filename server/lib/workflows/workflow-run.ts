@@ -30,6 +30,7 @@ import { traceWorkflowNode } from '../telemetry/step-spans'
 import { setOwn } from '../../../shared/own-key'
 import type { WorkflowNodeInfo } from '../telemetry/step-spans'
 import type { ResumeCursor, ResumePoint, StoredAnswer } from './resume'
+import { fieldOf } from '../thrown-field'
 
 /** Why an attempt an owner taking the job over left behind ended, once the walk comes to its node as a new visit. */
 const LEFT_BEHIND = 'left behind by the owner that took the job over: this node runs again as a new visit'
@@ -59,16 +60,6 @@ function isJobFailure(thrown: unknown): thrown is JobFailure {
   }
   catch {
     return false
-  }
-}
-
-/** A field of a thrown value, or undefined when reading it throws (a getter, a revoked Proxy). */
-function fieldOf(thrown: unknown, key: string): unknown {
-  try {
-    return (thrown as Record<string, unknown> | null | undefined)?.[key]
-  }
-  catch {
-    return undefined
   }
 }
 
