@@ -122,3 +122,22 @@ export function usePage(): PageWorld {
   })
   return world
 }
+
+/**
+ * From now on, each post's answer is a stream the test writes and breaks (`stream()`: the newest
+ * post's); the page's other requests go where they went before (the messages route as the test says).
+ */
+export function holdPostStreams(): { stream: () => ReadableStreamDefaultController<Uint8Array> } {
+  const reachable = globalThis.fetch
+  let newest: ReadableStreamDefaultController<Uint8Array> | undefined
+  vi.stubGlobal('fetch', async (url: string, init?: { method?: string }) => {
+    if (init?.method !== 'POST') return reachable(url, init as RequestInit)
+    return new Response(new ReadableStream<Uint8Array>({ start: controller => void (newest = controller) }), { headers: { 'content-type': 'text/event-stream', 'x-vercel-ai-ui-message-stream': 'v1' } })
+  })
+  return {
+    stream() {
+      if (!newest) throw new Error('no post was answered yet')
+      return newest
+    },
+  }
+}

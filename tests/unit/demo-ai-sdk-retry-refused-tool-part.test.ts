@@ -12,7 +12,7 @@ import { describe, expect, it, vi } from 'vitest'
 import { formatChunk } from '../../server/lib/ai-sdk/ui-chunks'
 import type { FakeNode } from '../support/demo-client-render'
 import { allNodes, buttons, textOf } from '../support/demo-client-render'
-import { retryButtons, settle, usePage } from '../support/ai-sdk-page'
+import { holdPostStreams, retryButtons, settle, usePage } from '../support/ai-sdk-page'
 import { click, submitMessage, typeMessage } from '../support/ai-sdk-composer'
 
 const page = usePage()
@@ -56,21 +56,16 @@ describe('/ai-sdk page: a call of an answer put back by a refused Retry', () => 
   it('of an answer whose stream broke (its job may run on) still shows running', async () => {
     const root = page.mount()
     await settle()
-    const reachable = globalThis.fetch
-    let broken!: ReadableStreamDefaultController<Uint8Array>
-    vi.stubGlobal('fetch', async (url: string, init?: { method?: string }) => {
-      if (init?.method !== 'POST') return reachable(url, init as RequestInit)
-      return new Response(new ReadableStream<Uint8Array>({ start: controller => void (broken = controller) }), { headers: { 'content-type': 'text/event-stream', 'x-vercel-ai-ui-message-stream': 'v1' } })
-    })
+    const posts = holdPostStreams()
     await typeMessage(root, 'Run it')
     await submitMessage(root)
-    broken.enqueue(new TextEncoder().encode([
+    posts.stream().enqueue(new TextEncoder().encode([
       formatChunk({ type: 'start', messageId: 'job-1' }),
       formatChunk({ type: 'start-step' }),
       formatChunk({ type: 'tool-input-available', toolCallId: 'c1', toolName: 'slow_task', input: {} }),
     ].join('')))
     await settle()
-    broken.error(new TypeError('terminated'))
+    posts.stream().error(new TypeError('terminated'))
     await settle()
     expect(toolChips(root)).toEqual(['running'])
   })

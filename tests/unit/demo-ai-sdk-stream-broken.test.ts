@@ -7,11 +7,11 @@
  * lost, and reads the chat again (following its running answer) when the notification stream
  * reconnects. Page rendered by tests/support/ai-sdk-page.ts.
  */
-import { describe, expect, it, vi } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import { formatChunk } from '../../server/lib/ai-sdk/ui-chunks'
 import type { FakeNode } from '../support/demo-client-render'
 import { allNodes, textOf } from '../support/demo-client-render'
-import { settle, usePage } from '../support/ai-sdk-page'
+import { holdPostStreams, settle, usePage } from '../support/ai-sdk-page'
 import { reconnectListeners } from '../support/ai-sdk-page-globals'
 
 const page = usePage()
@@ -23,12 +23,7 @@ describe('/ai-sdk page: the answer\'s stream breaks mid-answer', () => {
   it('does not say the message wasn\'t sent, and shows the answer as the server has it once it is back', async () => {
     const root = page.mount()
     await settle()
-    const reachable = globalThis.fetch
-    let broken!: ReadableStreamDefaultController<Uint8Array>
-    vi.stubGlobal('fetch', async (url: string, init?: { method?: string }) => {
-      if (init?.method !== 'POST') return reachable(url, init as RequestInit)
-      return new Response(new ReadableStream<Uint8Array>({ start: controller => void (broken = controller) }), { headers: { 'content-type': 'text/event-stream', 'x-vercel-ai-ui-message-stream': 'v1' } })
-    })
+    const posts = holdPostStreams()
     const input = allNodes(root).find(item => item.tag === 'textarea')!
     input.value = 'Hello'
     for (const listener of input.listeners.input ?? []) listener({ target: input })
@@ -36,7 +31,7 @@ describe('/ai-sdk page: the answer\'s stream breaks mid-answer', () => {
     const form = allNodes(root).find(item => item.tag === 'form')!
     ;(form.props.onSubmit as (event: unknown) => void)({ preventDefault: () => {}, stopPropagation: () => {} })
     await settle()
-    broken.enqueue(new TextEncoder().encode([
+    posts.stream().enqueue(new TextEncoder().encode([
       formatChunk({ type: 'start', messageId: 'job-1' }),
       formatChunk({ type: 'start-step' }),
       formatChunk({ type: 'text-start', id: 't1' }),
@@ -44,7 +39,7 @@ describe('/ai-sdk page: the answer\'s stream breaks mid-answer', () => {
     ].join('')))
     await settle()
     // What undici's fetch (Node) reports when the connection drops mid-body; browsers say "network error".
-    broken.error(new TypeError('terminated'))
+    posts.stream().error(new TypeError('terminated'))
     await settle()
     expect(answerHtml(root)).toContain('Once upon')
     expect(alerts(root).join(' ')).not.toContain('your message wasn’t sent')
