@@ -11,8 +11,7 @@ import type { EndStoredActions } from './end-stored'
 import { settleEndStored } from './end-stored'
 import { BackgroundJobsError, JobAbortedError } from './errors'
 import { ModelError } from './model/errors'
-import { httpStatusField } from './upstream-status'
-import { upstreamCodeField } from './upstream-code'
+import { upstreamFields } from './upstream-code'
 import { InputRequests } from './input-requests'
 import { LiveJob } from './live-job'
 import type { PersistQueue } from './persist-queue'
@@ -113,7 +112,7 @@ export function outcomeOf(error: unknown, signal: AbortSignal): RunOutcome {
   if (error instanceof JobFailure) {
     return { status: 'failed', error: { code: error.code, message: error.message, ...error.details }, ...(error.model === undefined ? {} : { failedModel: error.model }) }
   }
-  if (error instanceof ModelError) return { status: 'failed', error: { code: error.code, message: error.message, failedDuring: 'model', ...httpStatusField(error), ...upstreamCodeField(error) } }
+  if (error instanceof ModelError) return { status: 'failed', error: { code: error.code, message: error.message, failedDuring: 'model', ...upstreamFields(error) } }
   // An unexpected error's text can name hosts, paths or queries, so the job (which its user reads)
   // says only that; the run logs the error itself. The layer's own errors are worded for the user.
   const message = isUnexpectedError(error) ? INTERNAL_ERROR_MESSAGE : (error as Error).message

@@ -9,15 +9,13 @@
  */
 import { redactText } from './secret-patterns'
 import { fieldOf } from './thrown-field'
+import { httpStatusField, UPSTREAM_FAILURES } from './upstream-status'
 
 /** Longest upstream code kept. */
 const UPSTREAM_CODE_CHARS = 64
 
 /** What a code must look like to be kept: a name, not only digits. */
 const CODE_NAME = new RegExp(`^(?=.*[A-Za-z])[\\w.:-]{1,${UPSTREAM_CODE_CHARS}}$`)
-
-/** The failures an upstream code comes with (model/errors.ts). */
-const UPSTREAM_FAILURES: ReadonlySet<string> = new Set(['upstream-http', 'upstream-rate-limited', 'upstream-stream'])
 
 /** `value` when it is a code name (see above) and no secret's shape (secret-patterns.ts), else undefined. */
 export function upstreamCodeName(value: unknown): string | undefined {
@@ -36,4 +34,9 @@ export function upstreamCodeField(thrown: unknown): { upstreamCode?: string } {
   if (typeof code !== 'string' || !UPSTREAM_FAILURES.has(code)) return {}
   const name = upstreamCodeName(fieldOf(thrown, 'upstreamCode')) ?? upstreamCodeName(fieldOf(thrown, 'upstreamType'))
   return name === undefined ? {} : { upstreamCode: name }
+}
+
+/** What a job's error keeps of the model endpoint's failure: its HTTP status and its name for it (either may be absent). */
+export function upstreamFields(thrown: unknown): { httpStatus?: number, upstreamCode?: string } {
+  return { ...httpStatusField(thrown), ...upstreamCodeField(thrown) }
 }

@@ -12,8 +12,11 @@
 import type { JobError } from '../../shared/events'
 import { fieldOf } from './thrown-field'
 
-/** The failures whose thrown error has the endpoint's HTTP status as `status` (model/errors.ts). */
-const STATUS_CODES: ReadonlySet<string> = new Set(['upstream-http', 'upstream-rate-limited', 'upstream-stream'])
+/**
+ * The failures of the model endpoint itself (model/errors.ts): their thrown error has its HTTP
+ * status as `status` and its name for the failure as `upstreamCode` / `upstreamType` when it gave them.
+ */
+export const UPSTREAM_FAILURES: ReadonlySet<string> = new Set(['upstream-http', 'upstream-rate-limited', 'upstream-stream'])
 
 /** The layer's words for the status in the message, for a job stored before `httpStatus`. */
 const STATUS_WORDS: Record<string, RegExp> = {
@@ -22,7 +25,7 @@ const STATUS_WORDS: Record<string, RegExp> = {
 }
 
 /** An HTTP status a response can have. */
-function isHttpStatus(value: unknown): value is number {
+export function isHttpStatus(value: unknown): value is number {
   return typeof value === 'number' && Number.isInteger(value) && value >= 100 && value <= 599
 }
 
@@ -34,7 +37,7 @@ function isHttpStatus(value: unknown): value is number {
  */
 export function httpStatusField(thrown: unknown): { httpStatus?: number } {
   const code = fieldOf(thrown, 'code')
-  if (typeof code !== 'string' || !STATUS_CODES.has(code)) return {}
+  if (typeof code !== 'string' || !UPSTREAM_FAILURES.has(code)) return {}
   const status = fieldOf(thrown, 'status')
   return isHttpStatus(status) ? { httpStatus: status } : {}
 }
@@ -46,7 +49,7 @@ export function httpStatusField(thrown: unknown): { httpStatus?: number } {
  * message names; otherwise undefined.
  */
 export function upstreamStatusOf(error: (Pick<JobError, 'code' | 'message' | 'httpStatus'> & { details?: { httpStatus?: number } }) | undefined): number | undefined {
-  if (!error || !STATUS_CODES.has(error.code)) return undefined
+  if (!error || !UPSTREAM_FAILURES.has(error.code)) return undefined
   const field = error.httpStatus ?? error.details?.httpStatus
   if (isHttpStatus(field)) return field
   if (!Object.hasOwn(STATUS_WORDS, error.code)) return undefined

@@ -9,8 +9,7 @@ import type { ModelEvent, ModelRequest, ModelToolCall } from '../model/types'
 import type { RunContext } from '../run-context'
 import { JobFailure } from '../run-context'
 import { textEnd } from '../text-end'
-import { httpStatusField } from '../upstream-status'
-import { upstreamCodeField } from '../upstream-code'
+import { upstreamFields } from '../upstream-code'
 import { contextBudgetOf } from '../model/context-budget'
 import type { ContextBudget } from '../model/context-budget'
 import { contextOverflowFailure, isContextOverflow } from './context-overflow'
@@ -41,7 +40,7 @@ export interface ModelRound {
 export function modelFailure(error: unknown, nodeId?: string): JobFailure {
   if (error instanceof JobFailure) return error
   const details = { failedDuring: 'model', ...(nodeId ? { nodeId } : {}) }
-  if (error instanceof ModelError) return new JobFailure(error.code, error.message, { ...details, ...httpStatusField(error), ...upstreamCodeField(error) })
+  if (error instanceof ModelError) return new JobFailure(error.code, error.message, { ...details, ...upstreamFields(error) })
   const message = error instanceof Error ? error.message : String(error)
   return new JobFailure('upstream-error', `The model request failed: ${message}`, details)
 }

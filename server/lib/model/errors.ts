@@ -6,6 +6,7 @@
 
 import { cutText } from '../../../shared/cut-text'
 import type { TokenUsage } from '../../../shared/events'
+import { isHttpStatus } from '../upstream-status'
 
 /** Most characters kept of what the upstream said (an error body, a mid-stream error's message). */
 export const UPSTREAM_MESSAGE_CHARS = 300
@@ -129,8 +130,8 @@ export class UpstreamStreamError extends ModelError {
 
 /** An error chunk's code as an HTTP status (100-599, a number or its three digits), else undefined. */
 function httpStatusOfCode(value: string | number | undefined): number | undefined {
-  const status = typeof value === 'number' ? value : typeof value === 'string' && /^\s*\d{3}\s*$/.test(value) ? Number(value) : Number.NaN
-  return Number.isInteger(status) && status >= 100 && status <= 599 ? status : undefined
+  const status = typeof value === 'string' && /^\s*\d{3}\s*$/.test(value) ? Number(value) : value
+  return isHttpStatus(status) ? status : undefined
 }
 
 /** Names of transient failures in error chunks (OpenAI, Anthropic through gateways, vLLM, LiteLLM). */

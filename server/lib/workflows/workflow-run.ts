@@ -4,8 +4,7 @@
  */
 import { JobFailure } from '../run-context'
 import { describeFailureCause } from '../executor/tool-errors'
-import { httpStatusField } from '../upstream-status'
-import { upstreamCodeField } from '../upstream-code'
+import { upstreamFields } from '../upstream-code'
 import type { RunContext } from '../run-context'
 import type { WorkflowNode, WorkflowNodeKind, WorkflowState } from './define'
 import { createNodeContext } from './node-context'
@@ -81,7 +80,7 @@ export function toNodeFailure(error: unknown, nodeId: string): JobFailure {
   const [codeValue, toolNameValue] = [fieldOf(error, 'code'), fieldOf(error, 'toolName')]
   const code = typeof codeValue === 'string' ? codeValue : 'node-failed'
   const toolName = typeof toolNameValue === 'string' ? toolNameValue : undefined
-  return new JobFailure(code, `Node "${nodeId}" failed: ${describeFailureCause(error)}`, { failedDuring: 'workflow-node', nodeId, ...(toolName ? { toolName } : {}), ...httpStatusField(error), ...upstreamCodeField(error) })
+  return new JobFailure(code, `Node "${nodeId}" failed: ${describeFailureCause(error)}`, { failedDuring: 'workflow-node', nodeId, ...(toolName ? { toolName } : {}), ...upstreamFields(error) })
 }
 
 /** A workflow being run. */
