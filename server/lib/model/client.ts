@@ -6,6 +6,7 @@ import type { TimerSet } from '../timers'
 import { createTimerSet } from '../timers'
 import { abortReason } from './abortable'
 import { consumeWithRetries } from './consume'
+import { requestSecrets } from './echoed-secrets'
 import { ModelError, UpstreamProtocolError } from './errors'
 import { createChatCompletionParser } from './parse-stream'
 import { createRetriedUsage } from './retried-usage'
@@ -23,6 +24,11 @@ export interface ModelClientOptions {
   baseUrl: string
   /** Sent as `Authorization: Bearer …` when set; never appears in an error message. */
   apiKey?: string
+  /**
+   * Other secrets an error the endpoint sends back must not carry (the configuration's:
+   * echoed-secrets.ts' `configuredSecrets`), scrubbed as the API key is. @default []
+   */
+  secrets?: readonly string[]
   /**
    * Sends requests through this `fetch` (the scripted model, test doubles). Without it the client
    * talks to the upstream over node:http / node:https (less CPU per streamed chunk).
@@ -100,14 +106,14 @@ async function* streamWithRetries(options: ClientOptions, request: ModelRequest,
       let yielded = false
       try {
         if (signal.aborted) throw abortReason(signal)
-        const apiKey = options.apiKey ?? ''
+        const secrets = requestSecrets(options.apiKey ?? '', options.secrets, request.headers)
         const attempt = startAttempt(options, signal)
         const { controller, timers } = attempt
         let reader: ByteReader | null = null
         let cancelRead: (() => void) | undefined
-        const parser = createChatCompletionParser(undefined, apiKey)
+        const parser = createChatCompletionParser(undefined, secrets)
         try {
-          reader = (await openResponse(options, request, apiKey, attempt)).reader()
+          reader = (await openResponse(options, request, secrets, attempt)).reader()
           if (!reader) throw new UpstreamProtocolError('The model endpoint answered without a body')
           const body = reader
           // One listener per attempt (not one per read): an abort or a timeout ends the pending read at once.
@@ -165,7 +171,7 @@ async function* streamWithRetries(options: ClientOptions, request: ModelRequest,
           // A timeout or the caller's abort: report why it was aborted, not how the read failed — but
           // a round a finish reason failed, waiting only for its usage, failed that way.
           if (controller.signal.aborted) throw (signal.aborted ? null : parser.finishFailure()) ?? abortReason(controller.signal)
-          throw toModelError(error, apiKey, reader !== null)
+          throw toModelError(error, secrets, reader !== null)
         }
         finally {
           timers.readEnded()

@@ -19,6 +19,7 @@ import type { ModelEvent, ModelRequest } from './types'
 import { planRetry, waitToRetry } from './retry-plan'
 import { openResponse, startAttempt } from './upstream-request'
 import { toModelError } from './upstream-response'
+import { requestSecrets } from './echoed-secrets'
 
 /** Why an attempt's own controller is aborted once the attempt is over (nothing reads it then). */
 const ATTEMPT_OVER = new DOMException('The model request is over', 'AbortError')
@@ -68,13 +69,13 @@ export async function consumeWithRetries(options: ClientOptions, request: ModelR
 
 /** One request: open it, push its body through the parser, clean up on every path. */
 async function consumeAttempt(options: ClientOptions, request: ModelRequest, signal: AbortSignal, onEvent: (event: ModelEvent) => void, progress: Progress): Promise<void> {
-  const apiKey = options.apiKey ?? ''
+  const secrets = requestSecrets(options.apiKey ?? '', options.secrets, request.headers)
   const attempt = startAttempt(options, signal)
   const { controller, timers } = attempt
   let source: BodySource | null = null
-  const parser = createChatCompletionParser(undefined, apiKey)
+  const parser = createChatCompletionParser(undefined, secrets)
   try {
-    source = (await openResponse(options, request, apiKey, attempt)).source()
+    source = (await openResponse(options, request, secrets, attempt)).source()
     if (!source) throw new UpstreamProtocolError('The model endpoint answered without a body')
     await pump(source, parser, controller.signal, signal, timers, onEvent, progress)
   }
@@ -83,7 +84,7 @@ async function consumeAttempt(options: ClientOptions, request: ModelRequest, sig
     // A timeout or the caller's abort: report why it was aborted, not how the read failed — but a
     // round a finish reason failed, waiting only for its usage, failed that way.
     if (controller.signal.aborted) throw (signal.aborted ? null : parser.finishFailure()) ?? abortReason(controller.signal)
-    throw toModelError(error, apiKey, source !== null)
+    throw toModelError(error, secrets, source !== null)
   }
   finally {
     attempt.release()

@@ -6,6 +6,7 @@ import type { BackgroundJobsConfig } from '../config'
 import { usesScriptedModel } from '../config'
 import type { TimerSet } from '../timers'
 import { createModelClient } from './client'
+import { configuredSecrets } from './echoed-secrets'
 import type { FetchLike } from './client'
 import { countModelRetry } from './retry-metrics'
 import { createScriptedFetch } from './scripted-model'
@@ -49,6 +50,7 @@ export function createModelClientFromConfig(config: BackgroundJobsConfig, option
     ...common,
     baseUrl: upstream.baseUrl,
     apiKey: upstream.apiKey,
+    secrets: configuredSecrets(config),
     ...(options.fetch ? { fetch: options.fetch } : {}),
   })
 }

@@ -40,9 +40,9 @@ export class UpstreamHttpError extends ModelError {
   /** What the `Retry-After` header asked for, in milliseconds, when it was present and valid. */
   readonly retryAfterMs: number | undefined
   /** The body's `error.code` (`context_length_exceeded`), when it had one. */
-  readonly upstreamCode: string | number | undefined
+  upstreamCode: string | number | undefined
   /** The body's `error.type` (`invalid_request_error`), when it had one. */
-  readonly upstreamType: string | undefined
+  upstreamType: string | undefined
 
   constructor(status: number, bodyExcerpt: string, retryAfterMs?: number, names: UpstreamNames = {}) {
     const detail = bodyExcerpt ? `: ${bodyExcerpt}` : ''
@@ -68,8 +68,8 @@ export class UpstreamRateLimitedError extends ModelError {
   readonly status: number
   readonly retryAfterMs: number
   /** The refused answer's `error.code` and `error.type` (`UpstreamHttpError`). */
-  readonly upstreamCode: string | number | undefined
-  readonly upstreamType: string | undefined
+  upstreamCode: string | number | undefined
+  upstreamType: string | undefined
 
   /**
    * `limitMs`: `upstream.maxRetryDelayMs`, or with `limit: 'job-time'` the time the job has left,
@@ -105,9 +105,9 @@ function seconds(ms: number): string {
  */
 export class UpstreamStreamError extends ModelError {
   /** The `error.code` of the chunk, when it had one. */
-  readonly upstreamCode: string | number | undefined
+  upstreamCode: string | number | undefined
   /** The `error.type` of the chunk, when it had one. */
-  readonly upstreamType: string | undefined
+  upstreamType: string | undefined
   /**
    * The HTTP status the code is, when it is one (100-599, a number or its digits): OpenRouter's
    * chunk after text started carries the provider's status so (`{"error":{"code":429,…}}`). The

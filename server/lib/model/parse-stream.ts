@@ -8,6 +8,7 @@ import { cutTextWith } from '../../../shared/cut-text'
 import { isHighSurrogate } from '../../../shared/lone-surrogate'
 import type { TokenUsage } from '../../../shared/events'
 import { createBodyHead, notAnEventStream } from './body-head'
+import type { EchoedSecrets } from './echoed-secrets'
 import { contentPieces } from './delta-content'
 import { ModelError, UpstreamProtocolError } from './errors'
 import { createReasoningDetailsJoiner } from './reasoning-details'
@@ -84,8 +85,8 @@ export interface ChatCompletionParser {
   finishFailure(): Error | null
 }
 
-/** Creates a push parser for one response body; a line longer than `maxLineBytes` (default 16 MiB) fails it. `apiKey`: scrubbed from what an error quotes. */
-export function createChatCompletionParser(maxLineBytes?: number, apiKey = ''): ChatCompletionParser {
+/** Creates a push parser for one response body; a line longer than `maxLineBytes` (default 16 MiB) fails it. `secrets`: the API key, or every secret scrubbed from what an error quotes (echoed-secrets.ts). */
+export function createChatCompletionParser(maxLineBytes?: number, secrets: EchoedSecrets = ''): ChatCompletionParser {
   const state = createStreamState()
   // The body's first bytes, kept until an SSE event came: a body with none is reported with them.
   const head = createBodyHead()
@@ -101,8 +102,8 @@ export function createChatCompletionParser(maxLineBytes?: number, apiKey = ''): 
     }
     try {
       // After a failing finish only the usage counts (the body's end gives the failure).
-      if (state.failedFinish) takeUsage(state, parseChunk(data, apiKey))
-      else handleChunk(state, withErrorScrubbed(parseChunk(data, apiKey), apiKey))
+      if (state.failedFinish) takeUsage(state, parseChunk(data, secrets))
+      else handleChunk(state, withErrorScrubbed(parseChunk(data, secrets), secrets))
     }
     catch (error) {
       if (state.failedFinish) return
@@ -113,7 +114,7 @@ export function createChatCompletionParser(maxLineBytes?: number, apiKey = ''): 
     // llama.cpp's server reports a failure as an `error: {code, message, type}` line, then ends the body.
     state.sawData = true
     if (state.done || state.failure) return
-    state.failure = streamError(scrubbedError(parseErrorField(value), apiKey))
+    state.failure = streamError(scrubbedError(parseErrorField(value), secrets))
   })
   return {
     feed(bytes) {
@@ -136,7 +137,7 @@ export function createChatCompletionParser(maxLineBytes?: number, apiKey = ''): 
       if (state.failure) return events
       // Not one `data:` event: a JSON (non-streamed) answer, an HTML page, an empty body — never an empty answer.
       if (!state.sawData) {
-        state.failure = notAnEventStream(redact(head.text(), apiKey))
+        state.failure = notAnEventStream(redact(head.text(), secrets))
         return events
       }
       try {
@@ -279,7 +280,7 @@ function* flushToolCalls(state: StreamState): Generator<ModelEvent> {
   }
 }
 
-function parseChunk(data: string, apiKey: string): CompletionChunk {
+function parseChunk(data: string, secrets: EchoedSecrets): CompletionChunk {
   try {
     const parsed: unknown = JSON.parse(data)
     if (parsed && typeof parsed === 'object') return parsed as CompletionChunk
@@ -287,7 +288,7 @@ function parseChunk(data: string, apiKey: string): CompletionChunk {
   catch {
     // Reported below with an excerpt.
   }
-  const excerpt = cutTextWith(redact(data, apiKey), 120, '…')
+  const excerpt = cutTextWith(redact(data, secrets), 120, '…')
   throw new UpstreamProtocolError(`The model stream sent a chunk that is not a JSON object: ${excerpt}`)
 }
 

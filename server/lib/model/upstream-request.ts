@@ -7,6 +7,7 @@ import { abortReason } from './abortable'
 import type { AttemptTimers } from './attempt-timers'
 import { createAttemptTimers } from './attempt-timers'
 import type { ClientOptions } from './client'
+import type { EchoedSecrets } from './echoed-secrets'
 import { UpstreamHttpError, UpstreamRateLimitedError } from './errors'
 import { nodeTransport } from './node-transport'
 import { fetchTransport } from './transport'
@@ -44,14 +45,14 @@ export function startAttempt(options: ClientOptions, signal: AbortSignal): Attem
 }
 
 /**
- * Sends the request; a non-2xx answer throws its HTTP error. Its status is the answer: the
+ * Sends the request; a non-2xx answer throws its HTTP error (scrubbed of `secrets`: echoed-secrets.ts). Its status is the answer: the
  * first-token limit stops, and its body is read within its own limit (`ERROR_BODY_READ_MS`).
  */
-export async function openResponse(options: ClientOptions, request: ModelRequest, apiKey: string, attempt: Attempt): Promise<UpstreamResponse> {
+export async function openResponse(options: ClientOptions, request: ModelRequest, secrets: EchoedSecrets, attempt: Attempt): Promise<UpstreamResponse> {
   const { signal } = attempt.controller
   const transportRequest: TransportRequest = {
     method: 'POST',
-    headers: requestHeaders(apiKey, request),
+    headers: requestHeaders(options.apiKey ?? '', request),
     body: JSON.stringify(requestBody(request)),
     signal,
   }
@@ -59,7 +60,7 @@ export async function openResponse(options: ClientOptions, request: ModelRequest
   const response = options.fetch ? await fetchTransport(options.fetch, url, transportRequest) : await nodeTransport(url, transportRequest)
   if (!response.ok) {
     attempt.timers.clearFirstToken()
-    throw await httpErrorFrom(response, apiKey, signal, options.timers)
+    throw await httpErrorFrom(response, secrets, signal, options.timers)
   }
   return response
 }

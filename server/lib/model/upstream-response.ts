@@ -3,11 +3,13 @@
  * scrubbed from anything that ends up in a message.
  */
 import { cutText } from '../../../shared/cut-text'
+import type { EchoedSecrets } from './echoed-secrets'
+import { holdsSecret, secretList, SECRET_PART_CHARS } from './echoed-secrets'
 import { redactText } from '../secret-patterns'
 import type { TimerSet } from '../timers'
 import { raceAbort } from './abortable'
 import { describeErrorBody, errorBodyNames } from './error-body'
-import { ModelError, UPSTREAM_MESSAGE_CHARS, UpstreamHttpError, UpstreamNetworkError } from './errors'
+import { ModelError, UPSTREAM_MESSAGE_CHARS, UpstreamHttpError, UpstreamNetworkError, UpstreamRateLimitedError, UpstreamStreamError } from './errors'
 import type { UpstreamResponse } from './transport'
 
 /**
@@ -27,7 +29,7 @@ export const ERROR_BODY_READ_MS = 5_000
  * An `UpstreamHttpError` for a non-2xx response: status, the gist of its body (error-body.ts),
  * `Retry-After`. With `timers`, the body is read for at most `ERROR_BODY_READ_MS`.
  */
-export async function httpErrorFrom(response: Pick<UpstreamResponse, 'status' | 'headers' | 'text'>, apiKey: string, signal: AbortSignal, timers?: TimerSet): Promise<UpstreamHttpError> {
+export async function httpErrorFrom(response: Pick<UpstreamResponse, 'status' | 'headers' | 'text'>, secrets: EchoedSecrets, signal: AbortSignal, timers?: TimerSet): Promise<UpstreamHttpError> {
   let body = ''
   let timedOut = false
   const readLimit = new AbortController()
@@ -45,13 +47,13 @@ export async function httpErrorFrom(response: Pick<UpstreamResponse, 'status' | 
   finally {
     cancelTimer?.()
   }
-  const redacted = redact(body, apiKey)
+  const redacted = redact(body, secrets)
   const gist = isRedirect(response.status)
     ? describeRedirect(response.headers.get('location'))
     : timedOut ? `its body did not end within ${ERROR_BODY_READ_MS / 1000} s` : describeErrorBody(redacted)
   // Other secrets too (another key a proxy quotes, a token; secret-patterns.ts), read only as far as
   // the excerpt and a margin: the job's error, which its user reads, never shows one.
-  const excerpt = cutText(redactText(cutText(redact(gist, apiKey), UPSTREAM_MESSAGE_CHARS + EXCERPT_REDACTION_MARGIN)), UPSTREAM_MESSAGE_CHARS)
+  const excerpt = cutText(redactText(cutText(redact(gist, secrets), UPSTREAM_MESSAGE_CHARS + EXCERPT_REDACTION_MARGIN)), UPSTREAM_MESSAGE_CHARS)
   // Its names (`context_length_exceeded`) too: the job's error keeps one as `upstreamCode` (upstream-code.ts).
   return new UpstreamHttpError(response.status, excerpt, parseRetryAfterMs(response.headers.get('retry-after')), timedOut ? {} : errorBodyNames(redacted))
 }
@@ -82,10 +84,11 @@ function describeRedirect(location: string | null): string {
  * Any thrown value as a `ModelError`; what is not one already was a network failure.
  * `whileReading`: the endpoint had answered (status and headers) and its body was being read.
  */
-export function toModelError(error: unknown, apiKey: string, whileReading = false): ModelError {
+export function toModelError(error: unknown, secrets: EchoedSecrets, whileReading = false): ModelError {
   if (error instanceof ModelError) {
     // An upstream may echo the key in a mid-stream error chunk: scrub it like an HTTP error body.
-    error.message = redact(error.message, apiKey)
+    error.message = redact(error.message, secrets)
+    withoutSecretNames(error, secrets)
     return error
   }
   const message = error instanceof Error ? error.message : String(error)
@@ -95,7 +98,19 @@ export function toModelError(error: unknown, apiKey: string, whileReading = fals
   // node:http says only "aborted" for a connection reset mid-body: its code says what happened.
   const code = (error as { code?: unknown } | null)?.code
   const named = typeof code === 'string' && code && !detail.includes(code) ? `${detail} (${code})` : detail
-  return new UpstreamNetworkError(redact(named, apiKey), error, whileReading)
+  return new UpstreamNetworkError(redact(named, secrets), error, whileReading)
+}
+
+/**
+ * An endpoint's name for the failure (`error.code`, `error.type`) that holds a secret, or a part
+ * of one (echoed-secrets.ts), replaced by `[redacted]`: upstream-code.ts keeps a name as the job
+ * error's `upstreamCode`, which its user reads. The whole secret was scrubbed from the body
+ * already; a part of it, or the secret in another case, was not.
+ */
+function withoutSecretNames(error: ModelError, secrets: EchoedSecrets): void {
+  if (!(error instanceof UpstreamHttpError || error instanceof UpstreamRateLimitedError || error instanceof UpstreamStreamError)) return
+  if (typeof error.upstreamCode === 'string' && holdsSecret(error.upstreamCode, secrets)) error.upstreamCode = '[redacted]'
+  if (typeof error.upstreamType === 'string' && holdsSecret(error.upstreamType, secrets)) error.upstreamType = '[redacted]'
 }
 
 /** `Retry-After` as milliseconds: delta-seconds or an HTTP date; `undefined` when absent or invalid. */
@@ -110,18 +125,17 @@ export function parseRetryAfterMs(header: string | null): number | undefined {
   return Math.max(0, date - Date.now())
 }
 
-/**
- * Keys at least this long are scrubbed wherever they stand; a shorter one (a local server's
- * placeholder: `x`, `none`, `EMPTY`) only where it stands as a token of its own — scrubbed as a
- * plain substring, `x` turned every x of an error message into `[redacted]`.
- */
-const ANYWHERE_KEY_CHARS = 8
-
-/** Removes the key and any bearer token an upstream might echo back. */
-export function redact(text: string, apiKey: string): string {
+/** Removes the API key (or every secret given: echoed-secrets.ts), whatever its case, and any bearer token an upstream might echo back. */
+export function redact(text: string, secrets: EchoedSecrets): string {
   let result = text.replace(/Bearer\s+[\w.~+/=-]+/gi, 'Bearer [redacted]')
-  if (!apiKey) return result
-  if (apiKey.length >= ANYWHERE_KEY_CHARS) return result.split(apiKey).join('[redacted]')
-  const escaped = apiKey.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')
-  return result.replace(new RegExp(`(?<![\\w-])${escaped}(?![\\w-])`, 'g'), '[redacted]')
+  for (const secret of secretList(secrets)) {
+    const escaped = secret.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')
+    // A secret of SECRET_PART_CHARS or more wherever it stands, in any case (a proxy that upper-cases
+    // what it quotes). A shorter one is a local server's placeholder (`x`, `none`, `EMPTY`), no
+    // secret: only where it stands as a token of its own, as written — scrubbed as a plain
+    // substring, `x` turned every x of an error message into `[redacted]`, and in any case every "none".
+    const long = secret.length >= SECRET_PART_CHARS
+    result = result.replace(new RegExp(long ? escaped : `(?<![\\w-])${escaped}(?![\\w-])`, long ? 'gi' : 'g'), '[redacted]')
+  }
+  return result
 }

@@ -1,0 +1,93 @@
+/**
+ * The secrets a model endpoint (or a proxy in front of it) could echo back in an error body or an
+ * error chunk, which the job's error — shown to its user, logged, sent to spans — must never
+ * carry: the API key, the values of the secret headers the `upstream-request` hook adds (a
+ * gateway's `x-api-key`), and the other secrets of the configuration (the cookie secrets, the
+ * Convex secret, the metrics token, the password of the Redis URL, a key in the base URL). The
+ * shapes of secrets in general are secret-patterns.ts'; these are the configured values
+ * themselves, matched whatever their case. They are never logged.
+ */
+import type { BackgroundJobsConfig } from '../config-types'
+import { SECRET_KEYS } from '../secret-patterns'
+
+/** The secrets to scrub: one (the API key) or several. */
+export type EchoedSecrets = string | readonly string[]
+
+/**
+ * Secrets at least this long are scrubbed wherever they stand, and a code holding any run of this
+ * many of their characters is no name; a shorter one (a local server's placeholder key: `x`,
+ * `none`, `EMPTY`) only where it stands as a token of its own, and a code only when it is the secret.
+ */
+export const SECRET_PART_CHARS = 8
+
+/** The configured secrets other than the API key, each trimmed, empty ones left out. */
+export function configuredSecrets(config: BackgroundJobsConfig): string[] {
+  const values = [config.cookieSecret, config.cookieSecretPrevious, config.convexSecret, config.metricsToken, ...urlSecrets(config.redisUrl), ...urlSecrets(config.upstream.baseUrl)]
+  return values.map(value => String(value ?? '').trim()).filter(value => value !== '')
+}
+
+/** A URL's password (or its user info, written in a password's place), and the values of its query parameters named like a secret's (`?key=…`). */
+function urlSecrets(text: string | undefined): string[] {
+  if (!text) return []
+  let url: URL
+  try {
+    url = new URL(text)
+  }
+  catch {
+    return []
+  }
+  const secrets = [url.password || (url.protocol.startsWith('redis') || url.protocol.startsWith('valkey') ? url.username : '')]
+  for (const [name, value] of url.searchParams) {
+    if (SECRET_KEYS.test(name) || /^(?:key|sig|auth)$/i.test(name)) secrets.push(value)
+  }
+  return secrets.flatMap(secret => [secret, safeDecode(secret)])
+}
+
+function safeDecode(text: string): string {
+  try {
+    return decodeURIComponent(text)
+  }
+  catch {
+    return text
+  }
+}
+
+/** The values of a request's headers named like a secret's (`x-api-key`, `authorization`), and a scheme's token alone (`Bearer <token>`). */
+export function headerSecrets(headers: Record<string, string> | undefined): string[] {
+  const secrets: string[] = []
+  for (const [name, value] of Object.entries(headers ?? {})) {
+    if (typeof value !== 'string' || !SECRET_KEYS.test(name)) continue
+    const trimmed = value.trim()
+    const token = trimmed.split(/\s+/).pop() ?? ''
+    secrets.push(...new Set([trimmed, token].filter(secret => secret !== '')))
+  }
+  return secrets
+}
+
+/** What a request's error is scrubbed of: the API key, the secrets the client was given (`configuredSecrets`), the request's secret headers. */
+export function requestSecrets(apiKey: string, secrets: readonly string[] | undefined, headers: Record<string, string> | undefined): string[] {
+  return [apiKey, ...(secrets ?? []), ...headerSecrets(headers)]
+}
+
+/** The secrets as a list, empty ones left out, longest first (a secret inside another is scrubbed with it). */
+export function secretList(secrets: EchoedSecrets): string[] {
+  const list = typeof secrets === 'string' ? [secrets] : [...secrets]
+  return [...new Set(list.filter(secret => secret !== ''))].sort((a, b) => b.length - a.length)
+}
+
+/**
+ * True when `name` (an error's code, at most a few dozen characters) holds one of the secrets,
+ * whatever its case: a secret of `SECRET_PART_CHARS` or more when any run of that many of its
+ * characters is in the name (a proxy quoting a part of the key), a shorter one when it is the name.
+ */
+export function holdsSecret(name: string, secrets: EchoedSecrets): boolean {
+  const lower = name.toLowerCase()
+  return secretList(secrets).some((secret) => {
+    const value = secret.toLowerCase()
+    if (secret.length < SECRET_PART_CHARS) return name === secret
+    for (let start = 0; start + SECRET_PART_CHARS <= lower.length; start++) {
+      if (value.includes(lower.slice(start, start + SECRET_PART_CHARS))) return true
+    }
+    return false
+  })
+}
