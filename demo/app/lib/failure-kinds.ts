@@ -79,8 +79,11 @@ const PASSING_CLIENT_STATUSES = new Set([408, 409, 425, 429])
  * (`The model endpoint answered HTTP 400: …`): such jobs stay readable until their retention ends.
  */
 const UPSTREAM_STATUS = /\bHTTP (\d{3})\b/
-/** The words the model client adds to a provider's "prompt over the context window" refusal (docs/model.md). */
-const CONTEXT_WINDOW_HINT = 'longer than the model\'s context window'
+/**
+ * The words the server adds to a provider's "prompt over the context window" refusal
+ * (docs/model.md): with no context budget set, and with one (its estimate was within the budget).
+ */
+const CONTEXT_WINDOW_HINT = /longer than the model's context window|but not within the model's window/
 /** The endpoints' names for a prompt over the context window (`error.upstreamCode`): OpenAI's, llama.cpp's. */
 const CONTEXT_WINDOW_CODE = /context_length_exceeded|exceed_context_size/i
 
@@ -123,7 +126,7 @@ function kindOf(error: FailureLike): FailureKind {
  */
 function overContextWindow(error: FailureLike): boolean {
   if (error.upstreamCode && CONTEXT_WINDOW_CODE.test(error.upstreamCode)) return true
-  return error.message?.includes(CONTEXT_WINDOW_HINT) ?? false
+  return error.message !== undefined && CONTEXT_WINDOW_HINT.test(error.message)
 }
 
 /**

@@ -15,15 +15,19 @@ import { JobFailure } from '../run-context'
  * OpenRouter (`maximum context length`, `context_length_exceeded`), Mistral (`… maximum context
  * length`), Anthropic (`prompt is too long`), Gemini (`exceeds the maximum number of tokens
  * allowed`), xAI (`maximum prompt length`), llama.cpp (`exceed_context_size_error`, `context size`),
- * text-generation-inference (`tokens + \`max_new_tokens\` must be <=`).
+ * text-generation-inference (`tokens + \`max_new_tokens\` must be <=`), Cohere (`too many tokens`),
+ * Bedrock (`Input is too long`).
  */
-const CONTEXT_OVERFLOW = /context[_ ]length|maximum context|context window|context[_ ]size|prompt is too long|maximum prompt length|maximum number of tokens allowed|max_new_tokens` must be <=/i
+const CONTEXT_OVERFLOW = /context[_ ]length|maximum context|context window|context[_ ]size|prompt is too long|input is too long|too many tokens|maximum prompt length|maximum number of tokens allowed|max_new_tokens` must be <=/i
 
 /** True when a model failure is the endpoint refusing a prompt over the model's window. */
 export function isContextOverflow(error: unknown): error is ModelError {
   if (!(error instanceof ModelError)) return false
-  // A 4xx that names it (400, 413 from a gateway, 422 from TGI), or an error chunk saying so.
-  const refused = error instanceof UpstreamHttpError ? error.status >= 400 && error.status < 500 && error.status !== 429 : error.code === 'upstream-stream'
+  // A 4xx that names it (400, 413 from a gateway, 422 from TGI), or an error chunk saying so — with
+  // no status, or a refusal's (OpenRouter's `code: 400`): one whose code is a 429 or a 5xx failed in
+  // passing, as such an HTTP answer did, whatever its words (`maximum context length of your plan`).
+  const status = error instanceof UpstreamHttpError || error instanceof UpstreamStreamError ? error.status : undefined
+  const refused = (error.code === 'upstream-stream' && status === undefined) || (status !== undefined && status >= 400 && status < 500 && status !== 429)
   // An error chunk's code is not in its message.
   const code = error instanceof UpstreamStreamError ? String(error.upstreamCode ?? '') : ''
   return refused && (CONTEXT_OVERFLOW.test(error.message) || CONTEXT_OVERFLOW.test(code))
