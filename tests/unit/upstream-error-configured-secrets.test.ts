@@ -6,7 +6,7 @@
  * secret, had it stored in the job. They are screened against the configured values themselves
  * now (model/echoed-secrets.ts), whatever their case.
  */
-import { describe, expect, it } from 'vitest'
+import { describe, expect, it, vi } from 'vitest'
 import { resolveConfig } from '../../server/lib/config'
 import { modelFailure } from '../../server/lib/executor/model-round'
 import type { FetchLike } from '../../server/lib/model/client'
@@ -72,6 +72,33 @@ describe('a job error\'s message, against the configured secrets', () => {
       expect(error.message).toContain('Invalid key [redacted] for gateway key [redacted] (My app)')
       expect(error.message.toLowerCase()).not.toContain(API_KEY)
       expect(error.message.toLowerCase()).not.toContain(GATEWAY_KEY.toLowerCase())
+    }
+  })
+})
+
+describe('a round failed by its finish reason, then silent until its time limit', () => {
+  it('has its native reason scrubbed too (it skipped the scrub when the silence ended the round)', async () => {
+    vi.useFakeTimers()
+    try {
+      const failed = `data: ${JSON.stringify({ id: 'gen-1', choices: [{ index: 0, delta: { content: '' }, finish_reason: 'error', native_finish_reason: `KEY ${API_KEY.toUpperCase()}` }] })}\n\n`
+      // The chunk, then nothing: the usage it waits for never comes.
+      const fetch: FetchLike = async () => new Response(new ReadableStream({ start: controller => controller.enqueue(new TextEncoder().encode(failed)) }), { status: 200 })
+      const model = createModelClientFromConfig({ ...config, upstream: { ...config.upstream, maxRetries: 0, stallTimeoutMs: 1_000, firstTokenTimeoutMs: 1_000 } }, { fetch })
+      const errors: unknown[] = []
+      const pushed = model.consume!(REQUEST, new AbortController().signal, () => {}).catch(error => errors.push(error))
+      const pulled = (async () => {
+        for await (const _event of model.stream(REQUEST, new AbortController().signal)) { /* none */ }
+      })().catch(error => errors.push(error))
+      await vi.advanceTimersByTimeAsync(5_000)
+      await Promise.all([pushed, pulled])
+      expect(errors).toHaveLength(2)
+      for (const error of errors) {
+        expect(error).toMatchObject({ code: 'upstream-stream' })
+        expect((error as Error).message).toContain('(KEY [redacted])')
+      }
+    }
+    finally {
+      vi.useRealTimers()
     }
   })
 })

@@ -83,7 +83,11 @@ async function consumeAttempt(options: ClientOptions, request: ModelRequest, sig
     if (error instanceof ConsumerError) throw error
     // A timeout or the caller's abort: report why it was aborted, not how the read failed — but a
     // round a finish reason failed, waiting only for its usage, failed that way.
-    if (controller.signal.aborted) throw (signal.aborted ? null : parser.finishFailure()) ?? abortReason(controller.signal)
+    if (controller.signal.aborted) {
+      const failed = signal.aborted ? null : parser.finishFailure()
+      // It quotes the chunk (`native_finish_reason`): scrubbed as every other failure is.
+      throw failed ? toModelError(failed, secrets, true) : abortReason(controller.signal)
+    }
     throw toModelError(error, secrets, source !== null)
   }
   finally {
