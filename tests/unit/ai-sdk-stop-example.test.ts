@@ -2,7 +2,8 @@
  * docs/ai-sdk.md's Stop pattern: `chat.stop()`, then the chat's abort route, which aborts every
  * running job of the chat. A message the user sends between the two starts a new job that the
  * route, once it arrives, stops with the answer: the user's new message is cut off by the Stop they
- * pressed before sending it (the demo's /ai-sdk page holds Send until the stop is done, 9f54a502).
+ * pressed before sending it (the demo's /ai-sdk page holds Send until the stop is done, 9f54a502;
+ * the layer's `useChatStop` gives `stopping` for it).
  * The docs' example must say so, or an app copying it has the same bug.
  * Real `Chat` from `@ai-sdk/vue` and the stock transport against the real chat route.
  */
@@ -57,9 +58,9 @@ describe('docs/ai-sdk.md: Stop with the abort route', () => {
     await app.engine.whenSettled(second.id)
     expect((await app.engine.getJob('user-1', second.id)).job.status).toBe('aborted')
 
-    // So the example keeps new messages back until the abort route has answered.
+    // So the example (the layer's useChatStop) keeps new messages back until the abort route has answered.
     const section = stopSection()
-    expect(section).toMatch(/stopping\.value = true/)
+    expect(section).toMatch(/:disabled="stopping"/)
     expect(section).toMatch(/every running job of the\s+chat[^.]*a message sent\s+meanwhile/)
   })
 })

@@ -5,15 +5,16 @@
  * post the Stop cut short and, once the server answered it (its job made), aborts the chat again;
  * a post answered first (the first abort stopped its job) or refused needs nothing more, nor does
  * an approval answer's (its job is there before it), and one
- * that gets no response in time leaves Stop saying it may not have stopped the answer
- * (demo/app/lib/answered-post.ts, ai-sdk-stop.ts). Page rendered by tests/support/ai-sdk-page.ts.
+ * that gets no response in time leaves Stop saying it may not have stopped the answer, and is kept
+ * open: answered later, its job is aborted then (the layer's app/lib/chat-stop-fetch.ts and
+ * composables/useChatStop.ts, which the page uses). Page rendered by tests/support/ai-sdk-page.ts.
  */
 import { afterEach, describe, expect, it, vi } from 'vitest'
 import type { FakeNode } from '../support/demo-client-render'
 import { allNodes, buttons, textOf } from '../support/demo-client-render'
 import { settle, usePage } from '../support/ai-sdk-page'
 import { click, submitMessage, typeMessage } from '../support/ai-sdk-composer'
-import { CUT_SHORT_POST_WAIT_MS } from '../../demo/app/lib/answered-post'
+import { CHAT_STOP_WAIT_MS, CUT_SHORT_POST_GIVE_UP_MS } from '../../app/composables/useChatStop'
 
 const page = usePage()
 
@@ -123,18 +124,41 @@ describe('/ai-sdk page: Stop while the send\'s post is on its way', () => {
     expect(endNotes(root)).toEqual([STOPPED_NOTE])
   })
 
-  it('says the answer may not be stopped when the post got no response in time, and closes it', async () => {
+  it('says the answer may not be stopped when the post got no response in time, and stops its job when it is answered later', async () => {
     vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] })
     const post = holdPost()
     const root = page.mount()
     await settle()
     await sendAndStop(root)
-    vi.advanceTimersByTime(CUT_SHORT_POST_WAIT_MS)
+    vi.advanceTimersByTime(CHAT_STOP_WAIT_MS)
     await settle()
     expect(page.aborts).toHaveLength(1)
-    expect(post.signal()?.aborted).toBe(true)
     expect(stopErrors(root)).toEqual(['Couldn’t reach the server — the answer wasn’t stopped. Try again.'])
     // Stop stays, to try again (its abort then finds the job the post made).
+    expect(buttons(root, 'Stop')).toHaveLength(1)
+    // The post is kept open: the server answers it late (its job made) and the page stops that job.
+    expect(post.signal()?.aborted).toBe(false)
+    post.answer()
+    await settle()
+    expect(page.aborts).toHaveLength(2)
+    expect(post.signal()?.aborted).toBe(true)
+    expect(stopErrors(root)).toEqual([])
+    expect(buttons(root, 'Stop')).toHaveLength(0)
+  })
+
+  it('closes a post cut short that got no response at all, once the bound has passed', async () => {
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] })
+    const post = holdPost()
+    const root = page.mount()
+    await settle()
+    await sendAndStop(root)
+    vi.advanceTimersByTime(CHAT_STOP_WAIT_MS)
+    await settle()
+    vi.advanceTimersByTime(CUT_SHORT_POST_GIVE_UP_MS - CHAT_STOP_WAIT_MS)
+    await settle()
+    expect(post.signal()?.aborted).toBe(true)
+    expect(page.aborts).toHaveLength(1)
+    expect(stopErrors(root)).toEqual(['Couldn’t reach the server — the answer wasn’t stopped. Try again.'])
     expect(buttons(root, 'Stop')).toHaveLength(1)
   })
 })

@@ -1,12 +1,13 @@
 /**
- * withKeptAnswers (demo/app/lib/kept-stopped-answers.ts): after a Stop on /ai-sdk the page takes
- * the stopped answers from the messages route. An answer the page never got is added after the
- * page's last user message only when the server lists that message: a list that does not (its read
- * window starts later) added whatever answer stood first in it, after the wrong question.
+ * withKeptAnswers (the layer's app/lib/kept-stopped-answers.ts, used by useChatStop): after a Stop
+ * on /ai-sdk the page takes the stopped answers from the messages route. An answer the page never
+ * got is added after the page's last user message only when the server lists that message: a list
+ * that does not (its read window starts later) added whatever answer stood first in it, after the
+ * wrong question.
  */
 import type { UIMessage } from 'ai'
 import { describe, expect, it } from 'vitest'
-import { withKeptAnswers } from '../../demo/app/lib/kept-stopped-answers'
+import { withKeptAnswers } from '../../app/lib/kept-stopped-answers'
 
 const text = (id: string, role: UIMessage['role'], words: string): UIMessage => ({ id, role, parts: [{ type: 'text', text: words }] })
 

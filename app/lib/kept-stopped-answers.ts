@@ -5,14 +5,24 @@
  * next turn's history. Once the abort has answered (the aborted end is stored by then), the page
  * reads the chat's messages and takes the stopped answers from there.
  */
-import type { UIMessage } from 'ai'
+
+/**
+ * An AI SDK `UIMessage` as the layer's Stop helper reads it (structural: the layer does not depend
+ * on `ai`; the SDK's messages are such messages).
+ */
+export interface ChatStopMessage {
+  id: string
+  role: string
+  parts: readonly unknown[]
+  metadata?: unknown
+}
 
 /**
  * `messages` with each answer named in `ids` as `server` (the messages route) has it; one the page
  * never got (stopped before its first chunk arrived) is added after its user message, when that is
  * the page's last message. Everything else stays as the page holds it.
  */
-export function withKeptAnswers(messages: UIMessage[], server: readonly UIMessage[], ids: ReadonlySet<string>): UIMessage[] {
+export function withKeptAnswers<M extends ChatStopMessage>(messages: M[], server: readonly M[], ids: ReadonlySet<string>): M[] {
   const kept = new Map(server.filter(message => message.role === 'assistant' && ids.has(message.id)).map(message => [message.id, message]))
   if (kept.size === 0) return messages
   const patched = messages.map(message => (message.role === 'assistant' ? kept.get(message.id) : undefined) ?? message)
