@@ -304,6 +304,10 @@ describe('demo AI SDK page: a failed request in words', () => {
     expect(chatErrorText(new TypeError('network error'), true, 'send')).toBe('Lost the connection to the server — your message was sent and its answer may still be running there. It is shown again once the server is back.')
   })
 
+  it('says a Retry the route took is being retried, not that a message was sent, when its stream broke', () => {
+    expect(chatErrorText(new TypeError('network error'), true, 'retry')).toBe('Lost the connection to the server — the answer is being retried and may still be running there. It is shown again once the server is back.')
+  })
+
   it('an approval answered in another tab (or expired) is said in words, not with the request and chat ids', () => {
     const body = JSON.stringify({ statusCode: 409, message: 'Input request 8f6caaaf-8e8b-488b-99a5-7436350ff107 is not pending in chat 8049a955-a33b-44e3-b426-73459d9dbcba (answered already, expired, or the job ended)' })
     expect(chatErrorText(refused(409, body))).toBe('This approval was already answered or has expired.')

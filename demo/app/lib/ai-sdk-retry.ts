@@ -40,10 +40,12 @@ export interface AiSdkRetryOptions {
 /** `beforeRetry`: what a Retry does on the page before asking (notes cleared, the focus, following the answer). */
 export function useAiSdkRetry({ messages, status, error, postAnswered, postedAnswers, regenerate, blocked }: AiSdkRetryOptions, beforeRetry: () => void) {
   /**
-   * The error of the newest Retry the server refused (or that reached no server): while `error` is
-   * this one, the page words it as a Retry's. A later request's error is another object.
+   * The error of the newest Retry that failed — refused, reached no server, or its stream broke
+   * after the route took it: while `error` is this one, the page words it as a Retry's ("the answer
+   * wasn’t retried", "the answer is being retried"), not a message's. A later request's error is
+   * another object.
    */
-  const refusedRetry = shallowRef<Error>()
+  const failedRetry = shallowRef<Error>()
   /** Retry under the newest answer: asked again; a refused request leaves the answer as it was. */
   async function retryAnswer(): Promise<void> {
     if (blocked()) return
@@ -51,14 +53,14 @@ export function useAiSdkRetry({ messages, status, error, postAnswered, postedAns
     const before = messages.value
     const answer = before.at(-1)
     await regenerate()
+    if (status.value === 'error') failedRetry.value = error.value
     if (!requestRefused(status.value, error.value, postAnswered.value)) return
-    refusedRetry.value = error.value
     // Put back only over what the SDK left of the chat: a read or a delete meanwhile decides.
     const now = messages.value
     const dropped = answer?.role === 'assistant' && now.length === before.length - 1 && now.every((message, index) => message.id === before[index]?.id)
     if (dropped) messages.value = before
   }
   /** What the request whose `error` the page shows was, for its wording (lib/chat-error.ts). */
-  const errorAction = computed(() => (error.value !== undefined && error.value === refusedRetry.value ? 'retry' : postedAnswers?.value ? 'answer' : 'send'))
+  const errorAction = computed(() => (error.value !== undefined && error.value === failedRetry.value ? 'retry' : postedAnswers?.value ? 'answer' : 'send'))
   return { retryAnswer, errorAction }
 }

@@ -49,6 +49,15 @@ export function isApprovalGone(error: Error | undefined): boolean {
 export const STREAM_BROKE_TEXT = 'Lost the connection to the server — your message was sent and its answer may still be running there. It is shown again once the server is back.'
 /** The same when the post was approval answers (the route took them, the job went on): no new message was sent. */
 export const STREAM_BROKE_AFTER_ANSWER_TEXT = 'Lost the connection to the server — your answer was sent and the chat may still be going on there. It is shown again once the server is back.'
+/** The same when the post was a Retry (the route took it, the new answer's job runs): no new message was sent. */
+export const STREAM_BROKE_AFTER_RETRY_TEXT = 'Lost the connection to the server — the answer is being retried and may still be running there. It is shown again once the server is back.'
+
+/** A stream broken after the chat route took the post, by what the post was. */
+const STREAM_BROKE_TEXTS: Record<'send' | 'retry' | 'answer', string> = {
+  send: STREAM_BROKE_TEXT,
+  retry: STREAM_BROKE_AFTER_RETRY_TEXT,
+  answer: STREAM_BROKE_AFTER_ANSWER_TEXT,
+}
 
 /**
  * `error.message` of `useChat`, as the page shows it; `answered`: the chat route answered the post
@@ -56,7 +65,8 @@ export const STREAM_BROKE_AFTER_ANSWER_TEXT = 'Lost the connection to the server
  * SDK's `regenerate()`), whose refusal says the answer was not retried rather than "your message
  * wasn’t sent": the message was sent long before, and the answer is still shown — or approval
  * answers (`answer`): "your answer wasn’t sent", as the main chat's approval prompt says it, and
- * when their stream broke, "your answer was sent" (no message was).
+ * when their stream broke, "your answer was sent" (no message was); a Retry's broken stream says
+ * the answer is being retried (no message was sent either).
  */
 export function chatErrorText(error: Error, answered = false, action: 'send' | 'retry' | 'answer' = 'send'): string {
   const { statusCode, responseBody } = error as Error & CallErrorLike
@@ -68,6 +78,6 @@ export function chatErrorText(error: Error, answered = false, action: 'send' | '
     const message = bodyMessage(responseBody)
     return failureText({ statusCode, ...(message ? { data: { message } } : {}) }, action)
   }
-  if (error instanceof TypeError) return answered ? (action === 'answer' ? STREAM_BROKE_AFTER_ANSWER_TEXT : STREAM_BROKE_TEXT) : unreachableText(action)
+  if (error instanceof TypeError) return answered ? STREAM_BROKE_TEXTS[action] : unreachableText(action)
   return error.message
 }
