@@ -35,3 +35,24 @@ describe('tool definitions in the body of a chat job', () => {
     expect(validate(schema, { messages: [{ role: 'user', content: 'Hi' }], tools: ['get_weather'] }).tools).toEqual(['get_weather'])
   })
 })
+
+describe('a body that is not a chat job\'s shape', () => {
+  // A developer trying the route with curl sent `{ "prompt": … }` or the AI SDK's UI messages and
+  // read zod's own "expected array, received undefined" / "expected string, received undefined",
+  // which said neither what a chat body looks like nor where UI messages go.
+  it('without messages says what a chat body and a workflow body hold', () => {
+    for (const body of [{ prompt: 'Hi' }, { message: 'Hi' }, {}]) {
+      expect(() => validate(schema, body)).toThrow('messages: is required — a chat job is { "messages": [{ "role": "user", "content": "…" }] }, a workflow job { "workflow": "<name>", "input": { … } }')
+    }
+  })
+
+  it('with a message without content (the AI SDK\'s UI message, with parts) names the AI SDK route', () => {
+    expect(() => validate(schema, { messages: [{ role: 'user', parts: [{ type: 'text', text: 'Hi' }] }] }))
+      .toThrow('messages.0.content: is required — the message\'s text as a string; UI messages with `parts` (the AI SDK\'s) go to POST /api/jobs/chat')
+  })
+
+  it('keeps zod\'s words for a value of the wrong type', () => {
+    expect(() => validate(schema, { messages: 'Hi' })).toThrow('messages: Invalid input: expected array, received string')
+    expect(() => validate(schema, { messages: [{ role: 'user', content: 3 }] })).toThrow('messages.0.content: Invalid input: expected string, received number')
+  })
+})

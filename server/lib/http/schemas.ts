@@ -33,20 +33,28 @@ export function chatJobBodySchema(config: BackgroundJobsConfig) {
   return z.object({
     messages: z.array(z.object({
       role: z.enum(['system', 'user', 'assistant']),
-      content: z.string().max(maxMessageChars, `must be at most ${maxMessageChars} characters (limits.maxMessageChars)`),
+      content: z.string({ error: issue => (issue.input === undefined ? NO_CONTENT : undefined) }).max(maxMessageChars, `must be at most ${maxMessageChars} characters (limits.maxMessageChars)`),
       /** An assistant answer's job: its tool calls and results go to the model from the store (http/earlier-tool-outcomes.ts). */
       jobId: id.optional(),
     }).refine(
       // A blank user turn would reach the model as nothing to answer (or an upstream 400 mid-job).
       message => message.role !== 'user' || message.content.trim() !== '',
       { message: 'must not be empty: a user message needs text', path: ['content'] },
-    )).min(1, 'must hold at least one message').max(maxMessages, `must hold at most ${maxMessages} messages (limits.maxMessages)`),
+    ), { error: issue => (issue.input === undefined ? NO_MESSAGES : undefined) }).min(1, 'must hold at least one message').max(maxMessages, `must hold at most ${maxMessages} messages (limits.maxMessages)`),
     model: z.string().trim().min(1, BLANK).max(200).optional(),
     threadId: clientId.optional(),
     messageId: clientId.optional(),
     tools: z.array(z.string({ error: TOOL_NAMES_ONLY }).max(100), { error: TOOL_NAMES_ONLY }).max(maxToolsPerRequest, `must name at most ${maxToolsPerRequest} tools (limits.maxToolsPerRequest)`).optional(),
   })
 }
+
+/**
+ * A body without `messages` (a first try with curl: `{ "prompt": … }`), and a message without
+ * `content` (the AI SDK's UI message, whose text is in `parts`): zod's own "expected array,
+ * received undefined" said neither what the route takes nor where UI messages go.
+ */
+const NO_MESSAGES = 'is required — a chat job is { "messages": [{ "role": "user", "content": "…" }] }, a workflow job { "workflow": "<name>", "input": { … } }'
+const NO_CONTENT = 'is required — the message\'s text as a string; UI messages with `parts` (the AI SDK\'s) go to POST /api/jobs/chat'
 
 /**
  * What a `tools` field holding definitions (the AI SDK's `{ name: tool(…) }`, OpenAI's
