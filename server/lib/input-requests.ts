@@ -11,6 +11,7 @@ import { jsonProblem } from './json-problem'
 import { sentDigestFor } from './answer-digest'
 import { settledReason } from './settled-reason'
 import { askedAgainFor } from './answer-taken'
+import { pendingRequestHint } from './pending-request-hint'
 import type { LiveJob } from './live-job'
 import type { TimerSet } from './timers'
 import { cutTextWith } from '../../shared/cut-text'
@@ -159,7 +160,7 @@ export class InputRequests {
   answer(requestId: string, answer: unknown, answeredBy: string): void {
     const request = this.pending.get(requestId)
     if (!request) {
-      throw new InputConflictError(requestId, this.settledReason(requestId) ?? (this.settled.has(requestId) ? 'was already answered or expired' : 'is not pending for this job'))
+      throw new InputConflictError(requestId, this.settledReason(requestId) ?? (this.settled.has(requestId) ? 'was already answered or expired' : `is not pending for this job${pendingRequestHint(requestId, this.pending)}`))
     }
     let accepted = answer
     if (request.options.validate) {

@@ -71,12 +71,15 @@ export const workflowJobBodySchema = z.object({
   messageId: clientId.optional(),
 })
 
+/** A body without `requestId` (a first answer with curl, which sent the node's answer only): where to find it. */
+const NO_REQUEST_ID = 'is required — the id of the question the job waits for (`requestId` of its input-request event, or of GET /api/jobs/:id\'s state.pendingInputs)'
+
 /**
  * The body of `POST /api/jobs/:id/input`. `reason` (a tool approval's, e.g. why it was denied)
  * may sit beside the answer; it is handed on inside it (`withReason`).
  */
 export const inputBodySchema = z.object({
-  requestId: z.string().min(1).max(MAX_ID_CHARS),
+  requestId: z.string({ error: issue => (issue.input === undefined ? NO_REQUEST_ID : undefined) }).min(1).max(MAX_ID_CHARS),
   answer: z.unknown().refine(value => value !== undefined, 'is required'),
   // null reads as no reason, as inside an answer.
   reason: z.string().max(2000).nullish(),
