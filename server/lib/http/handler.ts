@@ -4,7 +4,7 @@
  */
 import type { H3Event } from 'h3'
 import { createError, defineEventHandler, setResponseHeader } from 'h3'
-import { BackgroundJobsError, CONCURRENCY_SETTINGS, ConcurrencyLimitError, FeatureDisabledError, OwnerFailedError, OwnerUnreachableError, ProviderUnavailableError, RateLimitError, SchemaCheckFailedError, ShuttingDownError, UserUnresolvedError } from '../errors'
+import { BackgroundJobsError, CONCURRENCY_SETTINGS, ConcurrencyLimitError, FeatureDisabledError, JobNotFoundError, OwnerFailedError, OwnerUnreachableError, ProviderUnavailableError, RateLimitError, SchemaCheckFailedError, ShuttingDownError, UserUnresolvedError } from '../errors'
 import { useBackgroundJobsEngine } from '../engine-instance'
 import { createFailureStreakLog } from '../failure-streak-log'
 import { useMetrics } from '../metrics'
@@ -20,6 +20,7 @@ import { RequestError } from './request'
 import { requestIdOf } from './request-id'
 import { runInRequestScope } from '../request-scope'
 import { resolveUser } from './resolve-user'
+import { isNewAnonymousUser, NEW_ANONYMOUS_USER_HINT } from './new-anonymous-user'
 import { routeLogger } from './route-logger'
 import { logStoreRefusal } from './store-refusal-log'
 import { isStoreRefusal } from '../providers/store-refused'
@@ -90,7 +91,8 @@ export function toHttpError(event: H3Event, error: unknown) {
   if (isStoreRefusal(error) && !(error instanceof ConvexLimitError)) logStoreRefusal(event, error)
   if (error instanceof BackgroundJobsError || error instanceof RequestError) {
     // A route the message names is named under the app's base path (message-routes.ts).
-    return createError({ statusCode: error.statusCode, statusMessage: error.name, message: routesUnderAppBase(event, error.message) })
+    const message = routesUnderAppBase(event, error.message) + (error instanceof JobNotFoundError && isNewAnonymousUser(event) ? NEW_ANONYMOUS_USER_HINT : '')
+    return createError({ statusCode: error.statusCode, statusMessage: error.name, message })
   }
   if ((error as { statusCode?: number })?.statusCode) return error as Error
   // Which route failed (without its query string: it may carry ids or tokens a client put there).

@@ -23,6 +23,7 @@ import type { SessionConfig } from 'h3'
 import { getRequestHeader, unsealSession, updateSession } from 'h3'
 import { isHttpsRequest } from '../../../shared/forwarded-https'
 import { createSessionCache } from './session-cache'
+import { markNewAnonymousUser } from './new-anonymous-user'
 
 /**
  * The start of every anonymous user's id (`anon_<session id>`).
@@ -121,6 +122,7 @@ export async function anonymousUserId(event: H3Event, configuredSecret: string, 
   }
   // A new session, set here: h3's useSession would read the cookie again with its own parser.
   const id = randomUUID()
+  markNewAnonymousUser(event)
   event.context.sessions ??= Object.create(null)
   event.context.sessions![name] = { id, createdAt: Date.now(), data: Object.create(null) }
   await updateSession(event, config)
