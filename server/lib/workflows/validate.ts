@@ -55,10 +55,13 @@ export function validateWorkflowDefinition(value: unknown, options: ValidateOpti
   if (!WORKFLOW_NAME.test(raw.name ?? '')) fail('name must be letters, digits, "-" or "_"')
   const unknownKey = unknownKeyProblem(raw, WORKFLOW_DEFINITION_KEYS, 'the definition')
   if (unknownKey) fail(unknownKey)
+  if (raw.description === undefined) fail('a description is required (a string: GET /api/jobs/catalog shows it, to pick the workflow by)')
   if (typeof raw.description !== 'string') fail('description must be a string')
   if (!isZodSchema(raw.input)) fail(zodSchemaProblem(raw.input, '`input`', 'z.object({ topic: z.string() })'))
   const inputNotJson = nonJsonInputProblem(raw.input!)
   if (inputNotJson) fail(inputNotJson)
+  // A list of `{ id, kind }` objects was read as nodes "0", "1"…, and its `id` refused as a node key.
+  if (Array.isArray(raw.nodes)) fail(`nodes must be an object keyed by node id ({ ${listedNodeId(raw.nodes)}: { kind: '${listedNodeKind(raw.nodes)}', … } }), not a list`)
   if (typeof raw.nodes !== 'object' || raw.nodes === null || Object.keys(raw.nodes).length === 0) fail('nodes must name at least one node')
   if (!Array.isArray(raw.edges)) fail('edges must be a list of [from, to] pairs')
 
@@ -154,4 +157,16 @@ function reachable(start: string, successors: ReadonlyMap<string, readonly strin
     }
   }
   return seen
+}
+
+/** The id of a node list's first item, for the example of the object it should be. */
+function listedNodeId(list: unknown[]): string {
+  const id = (list[0] as { id?: unknown } | undefined)?.id
+  return typeof id === 'string' && /^[A-Za-z_$][\w$]*$/.test(id) ? id : 'research'
+}
+
+/** The kind of a node list's first item, for the same example. */
+function listedNodeKind(list: unknown[]): string {
+  const kind = (list[0] as { kind?: unknown } | undefined)?.kind
+  return typeof kind === 'string' && /^\w+$/.test(kind) ? kind : 'agent'
 }
