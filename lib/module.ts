@@ -29,6 +29,7 @@ import { unknownConfigKeys } from '../server/lib/config-keys'
 import { apiPrefixProblem } from './api-prefix'
 import { APP_ROUTES_MODULE, appJobsRoutes, appRoutesCode } from './app-routes'
 import { findDefinitionFiles, reloadOnDefinitionChanges } from './definition-files'
+import { misplacedDefinitionWarnings } from './misplaced-definitions'
 import { missingDependenciesMessage, missingLayerDependencies } from './layer-dependencies'
 import type { DefinitionFile } from './definition-load-errors'
 import { definitionLoadPlugin } from './definition-load-errors'
@@ -100,6 +101,10 @@ export default defineNuxtModule<ModuleOptions>({
     const serverDirs = nuxt.options._layers.map(layer =>
       resolve(layer.config.rootDir, (layer.config as { serverDir?: string }).serverDir ?? 'server'),
     )
+    // A tool or workflow file in a folder the layer does not read (`server/tool/`, a subfolder of
+    // `server/tools/`) is never registered: said at build time, not found out from an empty catalog.
+    const layerRoots = nuxt.options._layers.map((layer, index) => ({ rootDir: layer.config.rootDir, serverDir: serverDirs[index]! }))
+    for (const warning of misplacedDefinitionWarnings(layerRoots, nuxt.options.rootDir)) useLogger('nuxt-background-jobs').warn(warning)
     // What Nuxt's `ignore` option (test and spec files, a `-` prefix, `.nuxtignore`) leaves out of
     // its server folders is left out here too. Asked once now: its patterns are read in Nuxt's context.
     const isIgnored = createIsIgnored(nuxt)
