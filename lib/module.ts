@@ -30,6 +30,7 @@ import { apiPrefixProblem } from './api-prefix'
 import { APP_ROUTES_MODULE, appJobsRoutes, appRoutesCode } from './app-routes'
 import { findDefinitionFiles, reloadOnDefinitionChanges } from './definition-files'
 import { misplacedDefinitionWarnings } from './misplaced-definitions'
+import { definitionCallTypoWarnings } from './definition-call-typos'
 import { missingDependenciesMessage, missingLayerDependencies } from './layer-dependencies'
 import type { DefinitionFile } from './definition-load-errors'
 import { definitionLoadPlugin } from './definition-load-errors'
@@ -126,6 +127,8 @@ export default defineNuxtModule<ModuleOptions>({
       ...findDefinitionFiles(serverDirs, DEFINITION_FOLDERS.tools, ignored).map(file => [file, { kind: 'tool', shownName: shownName(file, nuxt.options.rootDir) }] as const),
       ...findDefinitionFiles(serverDirs, DEFINITION_FOLDERS.workflows, ignored).map(file => [file, { kind: 'workflow', shownName: shownName(file, nuxt.options.rootDir) }] as const),
     ])
+    // `export default defineTols(…)`: said at build time, not as "defineTols is not defined" at boot.
+    for (const warning of definitionCallTypoWarnings(definitionFiles())) useLogger('nuxt-background-jobs').warn(warning)
     let preset = ''
     addServerTemplate({ filename: PRESET_MODULE, getContents: () => `export const preset = ${JSON.stringify(preset)}\n` })
     // Read when the server is bundled: Nitro has scanned the app's server/api by then.
