@@ -237,6 +237,9 @@ export function configWarnings(config: BackgroundJobsConfig): string[] {
   return warnings
 }
 
+/** What a cookie secret is: a developer switching to Redis read that one is required, not what to put there. */
+const COOKIE_SECRET_HINT = 'random text of at least 32 characters, the same on every instance (e.g. `openssl rand -hex 32`)'
+
 /** The problems of a configuration (empty when it is fine). */
 export function configProblems(config: BackgroundJobsConfig, options: ConfigCheckOptions = {}): string[] {
   const problems: string[] = []
@@ -307,10 +310,10 @@ export function configProblems(config: BackgroundJobsConfig, options: ConfigChec
     problems.push(`${describe('isolation.maxWorkersPerUser')} (${config.isolation.maxWorkersPerUser}) must not exceed ${describe('isolation.maxWorkers')} (${config.isolation.maxWorkers}): one user's share of the workers cannot be more than all of them (set it to ${config.isolation.maxWorkers} for no share: turns by user alone)`)
   }
   for (const key of ['cookieSecret', 'cookieSecretPrevious'] as const) {
-    if (config[key] && config[key].length < 32) problems.push(`${describe(key)} must be at least 32 characters long`)
+    if (config[key] && config[key].length < 32) problems.push(`${describe(key)} must be at least 32 characters long: ${COOKIE_SECRET_HINT}`)
   }
   if (options.runtime !== false && (config.provider === 'redis' || config.provider === 'convex') && !config.cookieSecret && config.allowAnonymous) {
-    problems.push(`${describe('cookieSecret')} is required with the shared provider "${config.provider}": every instance must read the anonymous user cookie the others set (or turn anonymous users off with ${envNameOf('allowAnonymous')}=false)`)
+    problems.push(`${describe('cookieSecret')} is required with the shared provider "${config.provider}": every instance must read the anonymous user cookie the others set — set it to ${COOKIE_SECRET_HINT} (or turn anonymous users off with ${envNameOf('allowAnonymous')}=false)`)
   }
   problems.push(...proxyAddressSettingProblems(config).map(problem => `${describe('trustedProxyAddresses')} ${problem}`))
   // Not a text (a JSON object: checkTexts names it): its `[object Object]` holds no origins to judge.

@@ -60,7 +60,7 @@ describe('rotating the anonymous cookie secret', () => {
 
   it('cookieSecretPrevious, when set, needs 32 characters too', () => {
     expect(configProblems(resolveConfig({ cookieSecret: NEW, cookieSecretPrevious: 'short' }))).toEqual([
-      'backgroundJobs.cookieSecretPrevious (NUXT_BACKGROUND_JOBS_COOKIE_SECRET_PREVIOUS) must be at least 32 characters long',
+      'backgroundJobs.cookieSecretPrevious (NUXT_BACKGROUND_JOBS_COOKIE_SECRET_PREVIOUS) must be at least 32 characters long: random text of at least 32 characters, the same on every instance (e.g. `openssl rand -hex 32`)',
     ])
     expect(configProblems(resolveConfig({ cookieSecret: NEW, cookieSecretPrevious: OLD }))).toEqual([])
   })
