@@ -49,9 +49,10 @@ function thread() {
     onStarted: job => started(job.id),
   })
   const stopJobId = vue.ref<string | null>(null)
-  const stops = useThreadStop({ stopJobId, sending, abort: async (jobId) => {
+  // In a scope, as in a component (its wait for a stopped turn's end is dropped with it).
+  const stops = vue.effectScope().run(() => useThreadStop({ stopJobId, sending, abort: async (jobId) => {
     aborted.push(jobId)
-  }, composerError })
+  }, composerError }))!
   started = stops.started
   return { send, sending, stops, stopJobId, aborted, answers, composerError }
 }

@@ -6,9 +6,12 @@
  * dropped turns and shows the edit as a new version of its turn (lib/answer-versions.ts), here, in
  * other tabs and after a reload.
  * A save is bounded (`EDIT_START_TIMEOUT_MS`) and can be given up (Cancel): a server that takes the
- * post and never answers would otherwise leave the edit box "Saving…" for good.
+ * post and never answers would otherwise leave the edit box "Saving…" for good. While it is on its
+ * way (`saving`) the thread treats it as a send: the composer offers Stop, and a Stop pressed then
+ * stops the job the save starts (`onStarted` comes before the save settles).
  */
 import type { Ref } from 'vue'
+import { readonly, ref } from 'vue'
 import { DEFAULT_CATALOG_LIMITS } from '../../../app/lib/catalog-limits'
 import { createClientId } from '../../../app/composables/useBackgroundJobs'
 import { underAppBase } from '../../../shared/app-base'
@@ -87,7 +90,8 @@ export function useMessageEdit(options: MessageEditOptions) {
   const { push: pushToast } = useToasts()
   // Under the app's base path, as the layer's own requests (shared/app-base.ts).
   const chatUrl = underAppBase(useRuntimeConfig().app.baseURL, '/api/jobs/chat')
-  let inFlight = false
+  /** A save is on its way (the composer offers Stop meanwhile, as for a send: composables/useThreadStop.ts). */
+  const saving = ref(false)
   /**
    * The newest save that got no answer (timed out, cancelled, the network gone): the server may
    * have taken it. Saved again unchanged, it goes with the same Idempotency-Key, and the server
@@ -101,11 +105,11 @@ export function useMessageEdit(options: MessageEditOptions) {
    * `signal` (Cancel) gives the save up: it resolves null, and a toast says the message is as it was.
    */
   async function editMessage(job: ThreadJob, text: string, signal?: AbortSignal): Promise<string | null> {
-    if (inFlight) return 'The edit is still being sent.'
+    if (saving.value) return 'The edit is still being sent.'
     const limits = catalog.value?.limits ?? DEFAULT_CATALOG_LIMITS
     const tooLong = promptProblem(text, limits)
     if (tooLong) return tooLong
-    inFlight = true
+    saving.value = true
     const post = new AbortController()
     let timedOut = false
     const timer = setTimeout(() => {
@@ -145,8 +149,8 @@ export function useMessageEdit(options: MessageEditOptions) {
     finally {
       clearTimeout(timer)
       signal?.removeEventListener('abort', giveUp)
-      inFlight = false
+      saving.value = false
     }
   }
-  return { editMessage }
+  return { editMessage, saving: readonly(saving) }
 }
