@@ -24,6 +24,24 @@ const openSharedChat = (look: BrowserLook = {}): Promise<Page> => openSharedChat
 const composer = (page: Page) => page.locator('#composer-input')
 const focusedId = (page: Page) => page.evaluate(() => document.activeElement?.id ?? document.activeElement?.tagName)
 
+/** The message box's width on screen. */
+const boxWidth = (page: Page) => composer(page).evaluate(element => element.getBoundingClientRect().width)
+
+/** Holds the page's next abort (`POST /api/jobs/:id/abort`) until `release()`. */
+async function holdAbort(page: Page): Promise<{ release: () => Promise<void> }> {
+  let release: () => void = () => {}
+  const released = new Promise<void>(resolve => release = resolve)
+  let held: Promise<void> | null = null
+  await page.route('**/api/jobs/*/abort', route => held ??= released.then(() => route.continue()))
+  return {
+    release: async () => {
+      release()
+      await held
+      await page.unroute('**/api/jobs/*/abort')
+    },
+  }
+}
+
 /** Records the bodies of the job starts (`POST /api/jobs`) the page sends. */
 function recordStarts(page: Page): Array<{ messages?: ChatHistoryMessage[] }> {
   const starts: Array<{ messages?: ChatHistoryMessage[] }> = []
@@ -37,8 +55,11 @@ describe('demo chat: the composer while an answer is unfinished', () => {
   it('holds the next message while an answer runs, Stop gives focus back, and a stopped turn offers Retry', async () => {
     const page = await openChat()
     const starts = recordStarts(page)
+    const withSend = await boxWidth(page)
     const first = await send(page, LONG_PROMPT)
     await waitForAnswerChars(page, first, MID_ANSWER_CHARS)
+    // Stop takes Send's place without moving the box's edge.
+    expect(await boxWidth(page)).toBe(withSend)
 
     // Enter does not send mid-answer: the draft stays, Stop is where Send was, a line says why.
     await composer(page).fill('Second question')
@@ -51,8 +72,12 @@ describe('demo chat: the composer while an answer is unfinished', () => {
     expect(await composer(page).getAttribute('aria-describedby')).toBe(await page.locator('.composer-held').getAttribute('id'))
     await screenshot(page, 'hold-1-running')
 
-    // Stop: the button goes, the focus stays in the box.
+    // Stop: "Stopping…" (held here while its abort is on its way) takes the same width; then the button goes, the focus stays in the box.
+    const abort = await holdAbort(page)
     await page.locator('.composer-stop').click()
+    await page.locator('.composer-stop:disabled', { hasText: 'Stopping…' }).waitFor({ timeout: WAIT_MS })
+    expect(await boxWidth(page)).toBe(withSend)
+    await abort.release()
     await waitForStatus(page, first, 'aborted')
     expect(await focusedId(page)).toBe('composer-input')
     expect(await page.locator('.composer-held').count()).toBe(0)
@@ -314,10 +339,12 @@ describe('demo chat: loading a waiting thread, titles, a phone', () => {
     const height = (selector: string) => page.locator(selector).evaluate(element => element.getBoundingClientRect().height)
     expect(await height('.topbar')).toBeLessThanOrEqual(52)
     expect(await page.locator('.brand').evaluate(element => element.getClientRects().length)).toBe(1)
+    const withSend = await boxWidth(page)
     const jobId = await send(page, LONG_PROMPT)
     await waitForAnswerChars(page, jobId, MID_ANSWER_CHARS)
-    // Mid-answer: a one-line box with Stop beside it, the options on one row.
+    // Mid-answer: a one-line box with Stop beside it (Send's width: the box does not move), the options on one row.
     await page.locator('.composer-stop').waitFor()
+    expect(await boxWidth(page)).toBe(withSend)
     expect(await height('.composer-input')).toBeLessThan(50)
     expect(await height('.composer-bar')).toBeLessThan(36)
     expect(await height('.composer-dock')).toBeLessThanOrEqual(110)
