@@ -10,7 +10,7 @@
  * focus with it (before, it fell to <body>).
  */
 import { describe, expect, it } from 'vitest'
-import type { Page } from 'playwright-core'
+import type { Locator, Page } from 'playwright-core'
 import { LONG_PROMPT, MID_ANSWER_CHARS, PHONE, screenshot, useDemoInBrowser, WAIT_MS } from './support/browser'
 import { gotoChat, openChat, send, turn, waitForAnswerChars, waitForStatus } from './support/chat-page'
 
@@ -42,6 +42,12 @@ async function answeredInTwoTabs(): Promise<{ page: Page, other: Page, first: st
   return { page, other, first }
 }
 
+/** Where an element's content starts on screen (inside its border and padding). */
+const contentLeft = (locator: Locator) => locator.evaluate((element) => {
+  const style = getComputedStyle(element)
+  return element.getBoundingClientRect().left + Number.parseFloat(style.borderLeftWidth) + Number.parseFloat(style.paddingLeft)
+})
+
 const answerText = async (page: Page, jobId: string) => (await turn(page, jobId).locator('.answer').textContent())!.trim()
 
 describe('demo chat: versions of an answer', () => {
@@ -60,6 +66,8 @@ describe('demo chat: versions of an answer', () => {
     expect(await groups(page).count()).toBe(1)
     expect(await page.locator('.turn:visible').count()).toBe(1)
     expect(await counter(page).textContent()).toBe('2 / 2')
+    // Its "‹" starts where the answer's Copy (and text) does, not indented by the button's padding.
+    expect(await contentLeft(page.locator('.version-previous'))).toBe(await contentLeft(shownTurn(page).locator('.copy-answer')))
     const secondText = await answerText(page, second)
     expect(secondText).not.toBe(firstText)
     expect(await page.locator('.thread-announcer').textContent()).toContain('Version 2 of 2.')
