@@ -82,6 +82,21 @@ describe('main chat: Stop once the abort route answered', () => {
     unmount()
   })
 
+  it('gives Stop back after the bound when the read fails too, with no word of a failed stop', async () => {
+    const { composer, reads, unmount } = mountStopThread([chatJob('j1', 'running')], abortAnswered, () => {
+      throw new Error('unreachable')
+    })
+    await settle()
+    composer.stop()
+    await settle()
+    await vi.advanceTimersByTimeAsync(STOP_END_WAIT_MS)
+    await settle()
+    expect(reads).toEqual(['j1'])
+    expect(composer.stopping).toBe(false)
+    expect(composer.error).toBeNull()
+    unmount()
+  })
+
   it('gives Stop back at once when the abort failed, saying why', async () => {
     const { composer, unmount } = mountStopThread([chatJob('j1', 'running')], async () => {
       throw Object.assign(new Error('503'), { statusCode: 503 })

@@ -70,15 +70,17 @@ export function useThreadStop(options: ThreadStopOptions) {
     stopping.value = true
     try {
       await options.abort(jobId)
-      // Stopped: "Stopping…" until the turn says so, not an enabled Stop meanwhile.
-      if (stop === current && await turnEnded(jobId) === 'late') await options.readJob?.(jobId)
     }
     catch (failure) {
-      if (stop === current) options.composerError.value = failureText(failure, 'stop')
+      if (stop !== current) return
+      options.composerError.value = failureText(failure, 'stop')
+      stopping.value = false
+      return
     }
-    finally {
-      if (stop === current) stopping.value = false
-    }
+    // Stopped: "Stopping…" until the turn says so, not an enabled Stop meanwhile. A read that
+    // fails leaves the turn as it was (Stop is given back all the same; the job is stopped).
+    if (stop === current && await turnEnded(jobId) === 'late') await options.readJob?.(jobId).catch(() => {})
+    if (stop === current) stopping.value = false
   }
 
   /** Stop pressed (the button, Escape in the box). */
