@@ -27,12 +27,16 @@ const focusedId = (page: Page) => page.evaluate(() => document.activeElement?.id
 /** The message box's width on screen. */
 const boxWidth = (page: Page) => composer(page).evaluate(element => element.getBoundingClientRect().width)
 
-/** Holds the page's next abort (`POST /api/jobs/:id/abort`) until `release()`. */
+/** Holds the page's aborts (`POST /api/jobs/:id/abort`) until `release()`, each then sent on. */
 async function holdAbort(page: Page): Promise<{ release: () => Promise<void> }> {
   let release: () => void = () => {}
   const released = new Promise<void>(resolve => release = resolve)
   let held: Promise<void> | null = null
-  await page.route('**/api/jobs/*/abort', route => held ??= released.then(() => route.continue()))
+  await page.route('**/api/jobs/*/abort', (route) => {
+    const goes = released.then(() => route.continue())
+    held ??= goes
+    return goes
+  })
   return {
     release: async () => {
       release()
