@@ -10,11 +10,11 @@
  * the workflows open from one button.
  */
 import { describe, expect, it } from 'vitest'
-import type { Page, Request } from 'playwright-core'
-import type { ChatHistoryMessage } from '../../app/lib/api-types'
+import type { Page } from 'playwright-core'
 import type { BrowserLook } from './support/browser'
 import { LONG_PROMPT, MID_ANSWER_CHARS, screenshot, useDemoInBrowser, WAIT_MS } from './support/browser'
-import { gotoChat, openChat as openChatPage, openSharedChat as openSharedChatPage, send, turn, waitForAnswerChars, waitForHydration, waitForStatus } from './support/chat-page'
+import { gotoChat, openChat as openChatPage, openSharedChat as openSharedChatPage, recordStarts, send, turn, waitForAnswerChars, waitForHydration, waitForStatus } from './support/chat-page'
+import { holdAborts } from './support/held-request'
 
 const demo = useDemoInBrowser()
 const openChat = (look: BrowserLook = {}, path = '/'): Promise<Page> => openChatPage(demo, look, path)
@@ -26,34 +26,6 @@ const focusedId = (page: Page) => page.evaluate(() => document.activeElement?.id
 
 /** The message box's width on screen. */
 const boxWidth = (page: Page) => composer(page).evaluate(element => element.getBoundingClientRect().width)
-
-/** Holds the page's aborts (`POST /api/jobs/:id/abort`) until `release()`, each then sent on. */
-async function holdAbort(page: Page): Promise<{ release: () => Promise<void> }> {
-  let release: () => void = () => {}
-  const released = new Promise<void>(resolve => release = resolve)
-  let held: Promise<void> | null = null
-  await page.route('**/api/jobs/*/abort', (route) => {
-    const goes = released.then(() => route.continue())
-    held ??= goes
-    return goes
-  })
-  return {
-    release: async () => {
-      release()
-      await held
-      await page.unroute('**/api/jobs/*/abort')
-    },
-  }
-}
-
-/** Records the bodies of the job starts (`POST /api/jobs`) the page sends. */
-function recordStarts(page: Page): Array<{ messages?: ChatHistoryMessage[] }> {
-  const starts: Array<{ messages?: ChatHistoryMessage[] }> = []
-  page.on('request', (request: Request) => {
-    if (request.method() === 'POST' && new URL(request.url()).pathname === '/api/jobs') starts.push(request.postDataJSON())
-  })
-  return starts
-}
 
 describe('demo chat: the composer while an answer is unfinished', () => {
   it('holds the next message while an answer runs, Stop gives focus back, and a stopped turn offers Retry', async () => {
@@ -77,7 +49,7 @@ describe('demo chat: the composer while an answer is unfinished', () => {
     await screenshot(page, 'hold-1-running')
 
     // Stop: "Stopping…" (held here while its abort is on its way) takes the same width; then the button goes, the focus stays in the box.
-    const abort = await holdAbort(page)
+    const abort = await holdAborts(page)
     await page.locator('.composer-stop').click()
     await page.locator('.composer-stop:disabled', { hasText: 'Stopping…' }).waitFor({ timeout: WAIT_MS })
     expect(await boxWidth(page)).toBe(withSend)
@@ -91,9 +63,9 @@ describe('demo chat: the composer while an answer is unfinished', () => {
     await page.locator('.turn').nth(1).waitFor({ timeout: WAIT_MS })
     const second = (await page.locator('.turn').nth(1).getAttribute('data-job-id'))!
     const stoppedText = (await turn(page, first).locator('.answer').textContent())!.trim()
-    expect(starts[1]!.messages!.map(message => message.role)).toEqual(['user', 'assistant', 'user'])
-    expect(starts[1]!.messages![1]!.content.length).toBeGreaterThanOrEqual(MID_ANSWER_CHARS)
-    expect(stoppedText.startsWith(starts[1]!.messages![1]!.content.slice(0, 20))).toBe(true)
+    expect(starts[1]!.messages.map(message => message.role)).toEqual(['user', 'assistant', 'user'])
+    expect(starts[1]!.messages[1]!.content.length).toBeGreaterThanOrEqual(MID_ANSWER_CHARS)
+    expect(stoppedText.startsWith(starts[1]!.messages[1]!.content.slice(0, 20))).toBe(true)
 
     // Retry on the stopped turn (once the second answer is in) asks again, without the half answer:
     // a second version of that turn, which moves after the answer it now follows (it has it as history).
@@ -104,7 +76,7 @@ describe('demo chat: the composer while an answer is unfinished', () => {
     expect(await page.locator('.turn-versions').count()).toBe(2)
     expect(await retried.locator('.turn:visible .bubble-user').textContent()).toContain(LONG_PROMPT)
     expect(await retried.locator('.version-count').textContent()).toContain('2 / 2')
-    expect(starts[2]!.messages!.map(message => [message.role, message.role === 'user' ? message.content : '…'])).toEqual([
+    expect(starts[2]!.messages.map(message => [message.role, message.role === 'user' ? message.content : '…'])).toEqual([
       ['user', 'Second question'], ['assistant', '…'], ['user', LONG_PROMPT],
     ])
     await screenshot(page, 'hold-2-retried')
@@ -126,7 +98,7 @@ describe('demo chat: the composer while an answer is unfinished', () => {
     expect(third).not.toBe(second)
     expect(await page.locator('.turn-versions').count()).toBe(2)
     expect(await turn(page, third).locator('.bubble-user').textContent()).toContain('And again')
-    expect(starts[2]!.messages!.map(message => [message.role, message.role === 'user' ? message.content : '…'])).toEqual([
+    expect(starts[2]!.messages.map(message => [message.role, message.role === 'user' ? message.content : '…'])).toEqual([
       ['user', 'Hello there'], ['assistant', '…'], ['user', 'And again'],
     ])
     expect(await focusedId(page)).toBe('composer-input')
@@ -157,7 +129,7 @@ describe('demo chat: the composer while an answer is unfinished', () => {
     await waitForStatus(page, jobId, 'completed')
     await composer(page).press('Enter')
     await page.locator('.turn').nth(1).waitFor({ timeout: WAIT_MS })
-    expect(starts[1]!.messages!.at(-1)).toEqual({ role: 'user', content: 'And another thing' })
+    expect(starts[1]!.messages.at(-1)).toEqual({ role: 'user', content: 'And another thing' })
   })
 
   it('keeps the "waiting for your answer" line out of sight while the question is on screen, but not from a screen reader or the keyboard', async () => {

@@ -7,7 +7,7 @@
 import { describe, expect, it } from 'vitest'
 import type { Page } from 'playwright-core'
 import { screenshot, useDemoInBrowser, WAIT_MS } from './support/browser'
-import { openChat, send, waitForStatus } from './support/chat-page'
+import { openChat, recordStarts, send, waitForStatus } from './support/chat-page'
 
 const MAX_MESSAGES = 10
 const MAX_BODY_BYTES = 32_768
@@ -15,22 +15,6 @@ const demo = useDemoInBrowser({
   NUXT_BACKGROUND_JOBS_LIMITS_MAX_MESSAGES: String(MAX_MESSAGES),
   NUXT_BACKGROUND_JOBS_LIMITS_MAX_BODY_BYTES: String(MAX_BODY_BYTES),
 })
-
-interface SentBody {
-  bytes: number
-  messages: Array<{ role: string, content: string }>
-}
-
-/** Every `POST /api/jobs` body the page sends. */
-function recordStarts(page: Page): SentBody[] {
-  const bodies: SentBody[] = []
-  page.on('request', (request) => {
-    if (request.method() !== 'POST' || !request.url().endsWith('/api/jobs')) return
-    const raw = request.postDataBuffer()!
-    bodies.push({ bytes: raw.length, messages: JSON.parse(raw.toString('utf8')).messages })
-  })
-  return bodies
-}
 
 async function sendAndFinish(page: Page, text: string): Promise<string> {
   const jobId = await send(page, text)

@@ -4,6 +4,7 @@
  * the server's own state of a job. Every wait is on a DOM condition, never a sleep.
  */
 import type { Locator, Page } from 'playwright-core'
+import type { ChatHistoryMessage } from '../../../app/lib/api-types'
 import type { JobState } from '../../../shared/reducer'
 import { renderMarkdown } from '../../../demo/app/lib/markdown'
 import { waitWhileProgressing } from '../../support/progress-wait'
@@ -169,4 +170,21 @@ export async function screenshotBothLooks(page: Page, name: string): Promise<voi
   await screenshot(page, `${name}-phone-dark`)
   await page.setViewportSize(viewport)
   await page.emulateMedia({ colorScheme: 'light' })
+}
+
+/** A job start (`POST /api/jobs`) the page sent: its body's size in UTF-8 bytes and its history. */
+export interface SentStart {
+  bytes: number
+  messages: ChatHistoryMessage[]
+}
+
+/** Records every job start the page sends, in order. */
+export function recordStarts(page: Page): SentStart[] {
+  const starts: SentStart[] = []
+  page.on('request', (request) => {
+    if (request.method() !== 'POST' || new URL(request.url()).pathname !== '/api/jobs') return
+    const raw = request.postDataBuffer()!
+    starts.push({ bytes: raw.length, messages: JSON.parse(raw.toString('utf8')).messages })
+  })
+  return starts
 }

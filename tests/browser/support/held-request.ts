@@ -29,3 +29,22 @@ export async function holdRequest(page: Page, url: string, options: { method?: s
   })
   return { held, release }
 }
+
+/** Holds every abort the page sends (`POST /api/jobs/:id/abort`) until `release()`, then sends each on. */
+export async function holdAborts(page: Page): Promise<{ release: () => Promise<void> }> {
+  let release: () => void = () => {}
+  const released = new Promise<void>(resolve => release = resolve)
+  let held: Promise<void> | null = null
+  await page.route('**/api/jobs/*/abort', (route) => {
+    const goes = released.then(() => route.continue())
+    held ??= goes
+    return goes
+  })
+  return {
+    release: async () => {
+      release()
+      await held
+      await page.unroute('**/api/jobs/*/abort')
+    },
+  }
+}
