@@ -79,8 +79,11 @@ export interface JobError {
 /** How a tool call ended. */
 export type ToolResultStatus = 'completed' | 'error' | 'timeout' | 'denied'
 
-/** What kind of answer an input request wants. */
-export type InputRequestKind = 'tool-approval' | 'workflow-input'
+/**
+ * What kind of answer an input request wants: a person's approval of a tool call, a workflow
+ * input node's answer, or a `runtime: 'client'` tool call's output from the browser (decision 44).
+ */
+export type InputRequestKind = 'tool-approval' | 'workflow-input' | 'tool-output'
 
 /** What happens when nobody answers an input request in time. */
 export type InputTimeoutAction = 'deny' | 'approve' | 'abort' | 'fail' | 'default'
@@ -244,7 +247,7 @@ export interface InputRequestPayload {
    * first asking's, and waits only what was left of its timeout. Absent in events of earlier versions.
    */
   askedAtJobMs?: number
-  /** Tool approvals: the call waiting for the answer. */
+  /** Tool approvals and client tool outputs: the call waiting for the answer. */
   toolCallId?: string
   tool?: string
   args?: unknown

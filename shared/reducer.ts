@@ -200,7 +200,8 @@ export function applyTo(state: JobState, event: JobEvent, owned: Owned): JobStat
       // `fromSeq` is the frame's, not the request's: a replay's event after tool progress it left out covers those seqs.
       const { type: _type, seq: _seq, at, fromSeq: _fromSeq, ...request } = event
       next.pendingInputs = [...state.pendingInputs, { ...request, requestedAt: at }]
-      if (event.toolCallId) next.toolCalls = updateToolCall(state, event.toolCallId, { status: 'waiting-approval', approvalId: event.requestId, ...(event.args !== undefined ? { approvalArgs: event.args } : {}) }, owned)
+      // A client tool's call waiting for the browser's output stays `running` (its output is its run).
+      if (event.toolCallId && event.kind !== 'tool-output') next.toolCalls = updateToolCall(state, event.toolCallId, { status: 'waiting-approval', approvalId: event.requestId, ...(event.args !== undefined ? { approvalArgs: event.args } : {}) }, owned)
       if (event.nodeId && state.nodeStates[event.nodeId]) {
         next.nodeStates = withNode(state.nodeStates, event.nodeId, { ...state.nodeStates[event.nodeId]!, status: 'waiting' }, owned)
       }
@@ -217,7 +218,7 @@ export function applyTo(state: JobState, event: JobEvent, owned: Owned): JobStat
         answeredBy: event.answeredBy,
         ...(typeof event.sent === 'string' ? { sent: event.sent } : {}),
       }, owned)
-      if (pending.toolCallId) next.toolCalls = updateToolCall(next, pending.toolCallId, { status: 'running' }, owned)
+      if (pending.toolCallId && pending.kind !== 'tool-output') next.toolCalls = updateToolCall(next, pending.toolCallId, { status: 'running' }, owned)
       // A node with another open question (an agent asking two approvals at once) still waits.
       const stillAsking = next.pendingInputs.some(input => input.nodeId === pending.nodeId)
       if (pending.nodeId && !stillAsking && state.nodeStates[pending.nodeId]?.status === 'waiting') {

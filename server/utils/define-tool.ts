@@ -23,8 +23,9 @@ export { ToolError } from '../lib/tools/tool-error'
 
 /**
  * A tool the browser answers, as an AI SDK tool without `execute`: `runtime: 'client'` and no
- * `execute`. The model is offered it; a background job cannot wait for the browser, so its calls end
- * at once as a tool error the model reads (docs/ai-sdk.md, "Client-side tools").
+ * `execute`. The model is offered it; its calls make the job wait for the output the browser posts
+ * (the AI SDK's `addToolOutput`, or `POST /api/jobs/:id/input`), bounded like a tool approval's
+ * wait (docs/ai-sdk.md, "Client-side tools").
  */
 export type ClientToolDefinition<Parameters extends z.ZodType> = Omit<ToolDefinition<Parameters, never>, 'execute' | 'runtime'> & { runtime: 'client', execute?: undefined }
 

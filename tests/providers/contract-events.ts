@@ -32,6 +32,16 @@ export function defineEventContract(scope: ContractScope): void {
       expect(await scope.provider.get(job.id)).toMatchObject({ status: 'running', lastSeq: 5, updatedAt: eventAt(5) })
     })
 
+    it('keeps a client tool\'s wait for the browser (a tool-output input request) and its answer, as appended', async () => {
+      const job = await createJob(scope.provider)
+      const request: JobEvent = { type: 'input-request', seq: 3, at: eventAt(3), requestId: 'request-1', kind: 'tool-output', prompt: 'Run the tool "get_location" in the browser with {}', expiresAt: eventAt(3) + 60_000, onTimeout: 'deny', toolCallId: 'call-1', tool: 'get_location', args: {} }
+      await appendAccepted(scope.provider, job.id, [statusEvent(1), { type: 'tool-call', seq: 2, at: eventAt(2), id: 'call-1', name: 'get_location', args: {}, step: 1 }, request, statusEvent(4, 'waiting')])
+      expect((await scope.provider.getState(job.id))?.pendingInputs).toEqual([expect.objectContaining({ requestId: 'request-1', kind: 'tool-output', toolCallId: 'call-1' })])
+      await appendAccepted(scope.provider, job.id, [{ type: 'input-response', seq: 5, at: eventAt(5), requestId: 'request-1', answer: { output: { city: 'Berlin' } }, answeredAt: eventAt(5), answeredBy: 'user-a' }, statusEvent(6, 'running')])
+      expect((await scope.provider.readEvents(job.id, 0))?.events.find(event => event.seq === 3)).toMatchObject({ kind: 'tool-output', toolCallId: 'call-1' })
+      expect((await scope.provider.getState(job.id))?.answeredInputs).toEqual([expect.objectContaining({ kind: 'tool-output', answer: { output: { city: 'Berlin' } } })])
+    })
+
     it('ends the job on job-end: terminal status and endedAt', async () => {
       const job = await createJob(scope.provider)
       await appendAccepted(scope.provider, job.id, chatLog('completed'))

@@ -1,20 +1,19 @@
 /**
- * The AI SDK's client-side tool flow against background jobs: `onToolCall` runs in the browser
- * and `addToolOutput` gives the call an output, which the SDK posts for the model to go on with.
- * Here the job runs every call itself: a `runtime: 'client'` tool's call ends as an error result
- * at once and the model answers without it, in the same response. An output the client adds
- * afterwards and posts (`sendMessage()`) reached nothing: the route answered with the settled
- * stream (200, nothing new), so the client showed an output the model never read. It is now a
- * 400 naming the part; outputs the job gave itself still get the settled stream.
+ * The AI SDK's client-side tool flow against background jobs (decision 44): a `runtime: 'client'`
+ * call makes its job wait for the browser's output. The response ends with the call
+ * `input-available`, the SDK's `onToolCall` runs, `addToolOutput` gives it an output and
+ * `sendAutomaticallyWhen: lastAssistantMessageIsCompleteWithToolCalls` posts it: the chat route
+ * takes it as the pending request's answer, the job resumes and the model reads it as the tool's
+ * result. Before, the call ended at once as a tool error and the posted output was a 400.
  * Real `Chat` from `@ai-sdk/vue`, the stock transport and the real executor.
  */
-import { APICallError, DefaultChatTransport } from 'ai'
+import { APICallError, DefaultChatTransport, lastAssistantMessageIsCompleteWithToolCalls } from 'ai'
 import type { UIMessage } from 'ai'
 import { Chat } from '@ai-sdk/vue'
 import { z } from 'zod'
 import { describe, expect, it, vi } from 'vitest'
 import { runChatJob } from '../../server/lib/executor/run-chat-job'
-import type { ModelClient } from '../../server/lib/model/types'
+import type { ModelClient, ModelRequest } from '../../server/lib/model/types'
 import { createToolRegistry } from '../../server/lib/tools/registry'
 import { defineTool } from '../../server/utils/define-tool'
 import { useServedRoutes } from '../support/route-app'
@@ -22,60 +21,131 @@ import { postTurn } from '../support/superseded-answers'
 
 vi.mock('nitropack/runtime', () => import('../support/nitro-runtime-mock'))
 
-/** To a user message: calls `get_location` (client) and `get_time` (server); after their results: text. */
+const requests: ModelRequest[] = []
+
+/** To a user message: calls `get_location` (client) and `get_time` (server); after their results: what the location tool said. */
 const model: ModelClient = {
   scripted: false,
   async* stream(request) {
+    requests.push(request)
     if (request.messages.at(-1)!.role === 'user') {
       yield { type: 'tool-call', call: { id: 'call_loc', name: 'get_location', arguments: '{}' } }
       yield { type: 'tool-call', call: { id: 'call_time', name: 'get_time', arguments: '{}' } }
       yield { type: 'finish', finishReason: 'tool_calls' }
       return
     }
-    yield { type: 'text-delta', text: 'Without your location.' }
+    const told = request.messages.find(message => message.role === 'tool' && message.tool_call_id === 'call_loc')!.content
+    yield { type: 'text-delta', text: `Location tool said ${told}` }
     yield { type: 'finish', finishReason: 'stop' }
   },
 }
 
 const tools = createToolRegistry([
-  // As an AI SDK app declares a browser's tool: no `execute` (before: refused at boot, "`execute` must be a function").
+  // As an AI SDK app declares a browser's tool: no `execute`.
   defineTool({ name: 'get_location', description: 'Where the browser is', parameters: z.object({}), runtime: 'client' }),
   defineTool({ name: 'get_time', description: 'The time', parameters: z.object({}), execute: () => '12:00' }),
 ])
 
 const app = useServedRoutes({ runners: { chat: runChatJob }, model, tools })
 
-describe('a client-side tool\'s output posted to the chat route', () => {
-  it('is a 400 naming the part; the job had ended the call as an error and answered without it', async () => {
-    const asked: string[] = []
-    const chat: Chat<UIMessage> = new Chat<UIMessage>({
-      id: 'chat-client-tool',
-      transport: new DefaultChatTransport<UIMessage>({ api: `${app.base}/api/jobs/chat`, body: { tools: ['get_location', 'get_time'] } }),
-      onToolCall: ({ toolCall }) => {
-        asked.push(toolCall.toolCallId)
-        // Given at once, while the response streams: the server's outcome comes after it and wins.
-        if (toolCall.toolCallId === 'call_loc') void chat.addToolOutput({ tool: 'get_location', toolCallId: 'call_loc', output: 'Paris' } as never)
-      },
-    })
-    await chat.sendMessage({ text: 'Where am I?' })
-    // The SDK calls onToolCall for both calls; the job has run them already.
-    expect(asked).toEqual(['call_loc', 'call_time'])
-    const answer = chat.lastMessage!
-    expect(answer.parts.find(part => part.type === 'tool-get_location')).toMatchObject({ state: 'output-error', errorText: expect.stringContaining('runs in the user\'s browser') })
-    expect(answer.parts.find(part => part.type === 'tool-get_time')).toMatchObject({ state: 'output-available', output: '12:00' })
+/** A chat that answers `get_location` in `onToolCall` with `answer` (nothing when undefined) and posts automatically. */
+function browserChat(id: string, answer?: (chat: Chat<UIMessage>, toolCallId: string) => void, automatic = true) {
+  const asked: string[] = []
+  const chat: Chat<UIMessage> = new Chat<UIMessage>({
+    id,
+    transport: new DefaultChatTransport<UIMessage>({ api: `${app.base}/api/jobs/chat`, body: { tools: ['get_location', 'get_time'] } }),
+    ...(automatic ? { sendAutomaticallyWhen: lastAssistantMessageIsCompleteWithToolCalls } : {}),
+    onToolCall: ({ toolCall }) => {
+      asked.push(toolCall.toolCallId)
+      if (toolCall.toolName === 'get_location') answer?.(chat, toolCall.toolCallId)
+    },
+  })
+  return { chat, asked }
+}
 
-    // The user picks a location later; the app gives it to the call and asks the model to go on.
+const locationPart = (chat: Chat<UIMessage>) => chat.lastMessage!.parts.find(part => part.type === 'tool-get_location')
+const textOf = (message: UIMessage) => message.parts.filter(part => part.type === 'text').map(part => part.text).join('')
+
+describe('a client-side tool\'s call', () => {
+  it('waits for the browser: the output addToolOutput gives is posted, the job resumes and the model reads it', async () => {
+    requests.length = 0
+    const { chat, asked } = browserChat('chat-client-round-trip', (chat, toolCallId) => void chat.addToolOutput({ tool: 'get_location', toolCallId, output: 'Berlin' } as never))
+    await chat.sendMessage({ text: 'Where am I?' })
+    expect(chat.status).toBe('ready')
+    expect(asked).toEqual(['call_loc', 'call_time'])
+    // One job, one assistant message: the automatic post continued it.
+    expect(chat.messages).toHaveLength(2)
+    expect(locationPart(chat)).toMatchObject({ state: 'output-available', output: 'Berlin' })
+    expect(chat.lastMessage!.parts.find(part => part.type === 'tool-get_time')).toMatchObject({ state: 'output-available', output: '12:00' })
+    // Before: the model was told `{ "error": "… runs in the user's browser …" }`.
+    expect(textOf(chat.lastMessage!)).toBe('Location tool said "Berlin"')
+    expect(requests).toHaveLength(2)
+    const { state } = await app.engine.getJob('user-1', chat.lastMessage!.id)
+    expect(state.status).toBe('completed')
+    expect(state.toolCalls.find(call => call.id === 'call_loc')).toMatchObject({ status: 'completed', result: 'Berlin' })
+    expect(state.answeredInputs).toEqual([expect.objectContaining({ kind: 'tool-output', toolCallId: 'call_loc', answer: { output: 'Berlin' } })])
+  })
+
+  it('an output-error from the browser is the call\'s error result', async () => {
+    const { chat } = browserChat('chat-client-error', (chat, toolCallId) => void chat.addToolOutput({ state: 'output-error', tool: 'get_location', toolCallId, errorText: 'the user said no' } as never))
+    await chat.sendMessage({ text: 'Where am I?' })
+    expect(textOf(chat.lastMessage!)).toBe(`Location tool said ${JSON.stringify({ error: 'Tool "get_location" failed in the user\'s browser: the user said no' })}`)
+    const { state } = await app.engine.getJob('user-1', chat.lastMessage!.id)
+    expect(state.toolCalls.find(call => call.id === 'call_loc')).toMatchObject({ status: 'error' })
+  })
+
+  it('a reload sees the job waiting: resumeStream() brings the call input-available again, and the output given then reaches the model', async () => {
+    const first = browserChat('chat-client-reload')
+    await first.chat.sendMessage({ text: 'Where am I?' })
+    // Nobody answered: the response ended with the call waiting, the job waits.
+    expect(locationPart(first.chat)).toMatchObject({ state: 'input-available' })
+    const jobId = first.chat.lastMessage!.id
+    expect((await app.engine.getJob('user-1', jobId)).state.status).toBe('waiting')
+
+    // The page reloads: its messages are the user's only (stored elsewhere), and it resumes.
+    const second = browserChat('chat-client-reload', (chat, toolCallId) => void chat.addToolOutput({ tool: 'get_location', toolCallId, output: 'Lisbon' } as never))
+    second.chat.messages = [first.chat.messages[0]!]
+    // The resumed stream ends with the call waiting; its automatic post (awaited) gives the output.
+    await second.chat.resumeStream()
+    expect(second.asked).toContain('call_loc')
+    expect(textOf(second.chat.lastMessage!)).toBe('Location tool said "Lisbon"')
+    expect(second.chat.status).toBe('ready')
+    expect(second.chat.lastMessage!.id).toBe(jobId)
+  })
+
+  it('the plain input route answers it too, with { output }', async () => {
+    const { chat } = browserChat('chat-client-plain')
+    await chat.sendMessage({ text: 'Where am I?' })
+    const jobId = chat.lastMessage!.id
+    const { state } = await app.engine.getJob('user-1', jobId)
+    const request = state.pendingInputs.find(input => input.kind === 'tool-output')!
+    expect(request).toMatchObject({ toolCallId: 'call_loc', tool: 'get_location', onTimeout: 'deny' })
+    const bad = await fetch(`${app.base}/api/jobs/${jobId}/input`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ requestId: request.requestId, answer: 'Rome' }) })
+    expect(bad.status).toBe(400)
+    expect(await bad.text()).toContain('{ output: <any JSON> } or { error')
+    const answered = await fetch(`${app.base}/api/jobs/${jobId}/input`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ requestId: request.requestId, answer: { output: { city: 'Rome' } } }) })
+    expect(answered.status).toBe(200)
+    // The chat follows the job to its end.
+    await chat.resumeStream()
+    expect((await app.engine.getJob('user-1', jobId)).state.status).toBe('completed')
+    expect((await app.engine.getJob('user-1', jobId)).state.content).toBe('Location tool said {"city":"Rome"}')
+  })
+
+  it('an output for a call the job no longer waits for is a 400 naming the part', async () => {
+    const { chat } = browserChat('chat-client-late', undefined, false)
+    await chat.sendMessage({ text: 'Where am I?' })
+    const jobId = chat.lastMessage!.id
+    // Stopped elsewhere (another tab) while it waited: the call ended `stopped`.
+    await app.engine.abortJob('user-1', jobId)
     await chat.addToolOutput({ tool: 'get_location', toolCallId: 'call_loc', output: 'Berlin' } as never)
     await chat.sendMessage()
-    // Before: 200, the settled stream — no error, 'Berlin' shown, never read by the model.
     expect(chat.status).toBe('error')
     expect((chat.error as APICallError).statusCode).toBe(400)
-    expect(APICallError.isInstance(chat.error)).toBe(true)
-    expect(chat.error!.message).toBe('messages.1.parts.1: an output for tool call "call_loc" (get_location, a runtime: \'client\' tool) that its job did not give: tools run in the background job on the server, which ended this call as error and went on without it; an output sent from the client (addToolOutput) never reaches the model (docs/ai-sdk.md, "Client-side tools")')
+    expect(chat.error!.message).toMatch(/^messages\.1\.parts\.\d+: an output for tool call "call_loc" \(get_location, a runtime: 'client' tool\) that its job did not give: the job waits for the browser's output only while the call is pending; the job ended this call as stopped/)
   })
 
   it('outputs the job gave itself still get the settled stream', async () => {
-    const chat = new Chat<UIMessage>({ id: 'chat-server-outputs', transport: new DefaultChatTransport<UIMessage>({ api: `${app.base}/api/jobs/chat`, body: { tools: ['get_location', 'get_time'] } }) })
+    const { chat } = browserChat('chat-server-outputs')
     await chat.sendMessage({ text: 'Where am I?' })
     const posted = await postTurn(app.base, { id: 'chat-server-outputs', messages: chat.messages, trigger: 'submit-message', messageId: chat.lastMessage!.id })
     expect(posted.status).toBe(200)
@@ -83,10 +153,5 @@ describe('a client-side tool\'s output posted to the chat route', () => {
     // A message restored from storage whose job is gone (or never was this user's): nothing to compare, settled.
     const restored = { id: 'not-a-job', role: 'assistant', parts: [{ type: 'step-start' }, { type: 'tool-get_time', toolCallId: 'call_time', state: 'output-available', input: {}, output: '12:00' }] }
     expect((await postTurn(app.base, { id: 'chat-server-outputs', messages: [chat.messages[0], restored] })).status).toBe(200)
-    // A newest-message-only body names the part `message.parts.N`.
-    const edited = { ...chat.lastMessage!, parts: chat.lastMessage!.parts.map(part => (part.type === 'tool-get_location' ? { ...part, state: 'output-available', output: 'Berlin', errorText: undefined } : part)) }
-    const refused = await postTurn(app.base, { id: 'chat-server-outputs', message: edited })
-    expect(refused.status).toBe(400)
-    expect(refused.body).toMatch(/^message\.parts\.1: an output for tool call "call_loc"/)
   })
 })

@@ -65,4 +65,14 @@ describe('the answer box', () => {
     const alert = allNodes(root).find(item => item.props.role === 'alert')
     expect(textOf(alert!)).toMatch(/^This approval expired at .+: nobody answered in time, so its default answer was taken\.$/)
   })
+
+  it('shows a client tool\'s call as waiting for the browser, with no form to answer it', () => {
+    const input: PendingInput = { requestId: 'r2', kind: 'tool-output', prompt: 'Run the tool "get_location" in the browser with {}', toolCallId: 'c1', tool: 'get_location', args: {}, expiresAt: Date.parse(AT) + 60_000, onTimeout: 'deny', requestedAt: Date.parse(AT) }
+    mounted = mountClient(vue.defineComponent({ setup: () => () => vue.h(InputPrompt as Component, { input, answer: async () => ({ ok: true as const }) }) }))
+    const root = (mounted as unknown as { container: Parameters<typeof allNodes>[0] }).container
+    for (const item of allNodes(root)) Object.assign(item, { contains: () => false })
+    expect(textOf(allNodes(root).find(item => item.tag === 'h3')!)).toBe('Waiting for the browser')
+    expect(textOf(root as never)).toContain('get_location runs in the browser: the job waits for its output')
+    expect(allNodes(root).some(item => item.tag === 'form' || item.tag === 'textarea')).toBe(false)
+  })
 })

@@ -71,15 +71,6 @@ describe('tool faults become results the model sees', () => {
     expect(call).toMatchObject({ status: 'completed', args: {} })
   })
 
-  it('a client-only tool is not available in the background', async () => {
-    const tool = defineTool({ name: 'pick_color', description: 'Opens a picker', parameters: z.object({}), runtime: 'client', execute: () => 'red' })
-    const execute = vi.spyOn(tool, 'execute')
-    const { told, call } = await runOneCall({ name: 'pick_color' }, [tool])
-    expect((told as { error: string }).error).toMatch(/not available in background jobs/)
-    expect(call.status).toBe('error')
-    expect(execute).not.toHaveBeenCalled()
-  })
-
   it('a throw becomes an error result with the message', async () => {
     const tool = defineTool({ name: 'boom', description: 'Throws', parameters: z.object({}), execute: () => { throw new Error('disk full') } })
     const { told, call, metrics } = await runOneCall({ name: 'boom' }, [tool])

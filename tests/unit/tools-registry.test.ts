@@ -68,7 +68,7 @@ describe('createToolRegistry', () => {
 
   it('names the file of a bad definition, when it knows it', () => {
     expect(() => createToolRegistry([echo, { ...echo, name: 'second', execute: undefined }] as unknown as AnyToolDefinition[], { files: ['server/tools/echo.ts', 'server/tools/second.ts'] }))
-      .toThrow('Invalid tool "second" in server/tools/second.ts: `execute` is required: the job runs the tool on the server. A tool the browser answers (an AI SDK tool without `execute`, answered with addToolOutput) is `runtime: \'client\'` here — offered to the model, its calls end as a tool error, since a background job cannot wait for the browser (docs/ai-sdk.md, "Client-side tools")')
+      .toThrow('Invalid tool "second" in server/tools/second.ts: `execute` is required: the job runs the tool on the server. A tool the browser answers (an AI SDK tool without `execute`, answered with addToolOutput) is `runtime: \'client\'` here — offered to the model, its calls make the job wait for the output the browser posts (docs/ai-sdk.md, "Client-side tools")')
     expect(() => createToolRegistry([{ description: 'd' }] as unknown as AnyToolDefinition[], { files: ['server/tools/nameless.ts'] }))
       .toThrow('Invalid tool in server/tools/nameless.ts: a `name` is required')
   })

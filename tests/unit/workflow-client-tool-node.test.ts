@@ -1,9 +1,9 @@
 /**
  * A tool node that names a `runtime: 'client'` tool can never succeed: such a tool runs in the
- * user's browser, never in a job, so every run of the node fails ("… is not available in background
- * jobs") — found only once a job reached it, perhaps after a human had answered its questions. The
- * boot check knew the tool and let it through; it now refuses it, naming the node and the tool, as
- * it names an unknown tool. An agent node may still offer it (the model gets the error, as a chat's does).
+ * user's browser, never in a job, so every run of the node failed (it now waits for a browser's
+ * output no browser is showing) — found only once a job reached it, perhaps after a human had
+ * answered its questions. The boot check knew the tool and let it through; it now refuses it,
+ * naming the node and the tool, as it names an unknown tool. An agent node may still offer it.
  */
 import { describe, expect, it } from 'vitest'
 import { z } from 'zod'

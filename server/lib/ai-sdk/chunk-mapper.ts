@@ -9,8 +9,8 @@
  * The mapper keeps the state the client has been brought to (`known`, reduced with the shared
  * reducer), so a text delta the client already has is skipped by its offset, and a snapshot (sent
  * instead of events when the log is not held, or to resync a slow client) becomes only what the
- * client lacks. A response ends with the job, or once the job waits for tool approvals and
- * nothing else runs: the SDK answers approvals with a new request (see chat-request.ts).
+ * client lacks. A response ends with the job, or once the job waits for tool approvals or client
+ * tool outputs and nothing else runs: the SDK answers them with a new request (see chat-request.ts).
  */
 import type { JobEvent } from '../../../shared/events'
 import { isTerminalStatus } from '../../../shared/events'
@@ -30,11 +30,18 @@ export interface UiChunkMapperOptions {
   known: JobState
 }
 
-/** True when the job waits for tool approvals and nothing else is running: the client must answer. */
+/**
+ * True when the job waits for tool approvals or client tool outputs (a `runtime: 'client'` call,
+ * `input-available` in the SDK: its `onToolCall` runs) and nothing else is running: the client
+ * must answer, with a new request.
+ */
 export function awaitsApproval(state: JobState): boolean {
-  return state.status === 'waiting'
-    && state.pendingInputs.some(input => input.kind === 'tool-approval' && input.toolCallId)
-    && !state.toolCalls.some(call => call.status === 'running')
+  if (state.status !== 'waiting') return false
+  const asked = state.pendingInputs.filter(input => (input.kind === 'tool-approval' || input.kind === 'tool-output') && input.toolCallId)
+  if (asked.length === 0) return false
+  // A call waiting for the browser's output stays `running` in the state (shared/reducer.ts).
+  const forBrowser = new Set(asked.filter(input => input.kind === 'tool-output').map(input => input.toolCallId))
+  return !state.toolCalls.some(call => call.status === 'running' && !forBrowser.has(call.id))
 }
 
 /** Creates a mapper for one response. */

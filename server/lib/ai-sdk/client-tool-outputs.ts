@@ -1,10 +1,9 @@
 /**
- * Refuses a post that hands the job a tool output it never had: the AI SDK's client-side tool flow
- * (`onToolCall` → `addToolOutput`, then `sendMessage()` or `sendAutomaticallyWhen:
- * lastAssistantMessageIsCompleteWithToolCalls`) expects the server to call the model again with
- * it. Here every call runs in the job on the server (a `runtime: 'client'` tool's ends as an error
- * result), and the job went on without the client: the settled stream such a post got said
- * nothing, while the client showed an output the model never read. A 400 naming the part says so.
+ * Refuses a post that hands the job a tool output it never had and no longer waits for. A
+ * `runtime: 'client'` call makes its job wait for the browser's output (client-tool-answers.ts
+ * takes it); an output for a call the job ran itself, or for a client call it ended meanwhile
+ * (no output in time, stopped), reaches nothing: the settled stream such a post got said nothing,
+ * while the client showed an output the model never read. A 400 naming the part says so.
  * Outputs the job has (a stopped answer's calls, a message kept in storage) still get the settled
  * stream, and so does a message whose job is gone (past retention, deleted: nothing to compare).
  * A post that also answers tool approvals is checked the same way, before any answer is taken.
@@ -14,6 +13,7 @@ import { JobNotFoundError } from '../errors'
 import type { JobsRouteContext } from '../http/handler'
 import { RequestError } from '../http/request'
 import type { UiMessageInput } from './chat-request'
+import { pendingOutputRequest } from './client-tool-answers'
 
 /** The tool name of a tool part (`tool-<name>`, or a `dynamic-tool`'s `toolName`); null for other parts. */
 function toolNameOf(part: UiMessageInput['parts'][number]): string | null {
@@ -43,9 +43,12 @@ export async function refuseClientToolOutputs(context: JobsRouteContext, message
   }
   for (const { name, toolCallId, index } of outputs) {
     const call = state.toolCalls.find(candidate => candidate.id === toolCallId)
-    if (call?.status === 'completed') continue
-    const kind = context.engine.tools.get(name)?.runtime === 'client' ? `, a runtime: 'client' tool` : ''
-    const job = call ? `ended this call as ${call.status}` : 'has no such call'
-    throw new RequestError(400, `${field}.parts.${index}: an output for tool call ${JSON.stringify(toolCallId.slice(0, 200))} (${name.slice(0, 200)}${kind}) that its job did not give: tools run in the background job on the server, which ${job} and went on without it; an output sent from the client (addToolOutput) never reaches the model (docs/ai-sdk.md, "Client-side tools")`)
+    // Completed, or a client tool's call its job waits for: this output is its answer (client-tool-answers.ts).
+    if (call?.status === 'completed' || pendingOutputRequest(state, toolCallId)) continue
+    const client = context.engine.tools.get(name)?.runtime === 'client'
+    const kind = client ? `, a runtime: 'client' tool` : ''
+    const job = call ? `ended this call as ${call.status}${client ? ' (its output did not come in time, or the job stopped)' : ''}` : 'has no such call'
+    const where = client ? 'the job waits for the browser\'s output only while the call is pending' : 'tools run in the background job on the server'
+    throw new RequestError(400, `${field}.parts.${index}: an output for tool call ${JSON.stringify(toolCallId.slice(0, 200))} (${name.slice(0, 200)}${kind}) that its job did not give: ${where}; the job ${job} and went on without it, so this output (addToolOutput) never reaches the model (docs/ai-sdk.md, "Client-side tools")`)
   }
 }

@@ -3,7 +3,8 @@
  * message the client shows before its new message, and that still run or wait, are ended once the
  * new turn has started — which takes the concurrency slots they hold (replaced-answers.ts), so a
  * turn refused (a `429` for the creation rate or a limit, a `503`) ends none of them.
- * - One that waits for tool approvals: the AI SDK's own servers drop a still-requested approval
+ * - One that waits for tool approvals (or a client tool's output, which the new message leaves
+ *   unanswered too: the job is aborted): the AI SDK's own servers drop a still-requested approval
  *   that a later user message follows (`convertToModelMessages`), so the tool never runs. Here its
  *   pending approvals are answered "not approved" with a reason saying why (kept in the job's log),
  *   then the job is aborted, which frees its concurrency slot.
@@ -46,7 +47,7 @@ export async function supersededJobs(context: JobsRouteContext, request: ChatReq
     if (!before.has(job.id)) continue
     if (job.status === 'waiting') {
       const { state } = await engine.getJob(userId, job.id)
-      if (!state.pendingInputs.some(input => input.kind === 'tool-approval')) continue
+      if (!state.pendingInputs.some(input => input.kind === 'tool-approval' || input.kind === 'tool-output')) continue
     }
     superseded.push(job)
   }

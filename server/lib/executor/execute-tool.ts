@@ -1,7 +1,8 @@
 /**
  * Runs one tool call the model asked for and records it: a `tool-call` event, the approval flow
- * when the tool needs one, then a `tool-result` event. Every tool fault (unknown tool, bad
- * arguments, client-only tool, a throw, a timeout, a denial) becomes a result the model reads —
+ * when the tool needs one (a `runtime: 'client'` tool's: the wait for the browser's output), then a
+ * `tool-result` event. Every tool fault (unknown tool, bad arguments, a throw, a timeout, a denial,
+ * a client tool's error or missing output) becomes a result the model reads —
  * this never throws for those. It rejects only when the job itself ends (abort, or an approval
  * request whose `onTimeout` fails the job), so the loop stops promptly.
  */
@@ -20,11 +21,11 @@ import type { CancelStart } from './run-with-deadline'
 import { runWithDeadline } from './run-with-deadline'
 import { startIsolationWait } from './isolation-wait'
 import { callNeedsApproval, requestApproval } from './tool-approval'
+import { requestClientOutput } from './client-tool-output'
 import type { ApprovalDecision } from './tool-approval'
 import type { CallProgress } from './call-progress'
 import { callProgress } from './call-progress'
 import {
-  ClientToolUnavailableError,
   isNetworkError,
   isToolCallError,
   NoSuchToolError,
@@ -36,6 +37,7 @@ import {
   ToolTurnedOffError,
 } from './tool-errors'
 import type { ToolResultJson } from './tool-result-json'
+import { toolResultFromJson, toolResultJson } from './tool-result-json'
 import { shownToolError } from './shown-tool-error'
 import { countStoredToolResult, countToolResult } from './tool-metrics'
 import { isToolRefusal, logToolCallFailure, REFUSED_STATUS } from './tool-failure-lines'
@@ -206,6 +208,12 @@ async function invoke(context: RunContext, tool: ToolDefinition, call: ToolCallR
   })
 }
 
+/** A client tool's call: its output from the browser, as JSON like any tool's result (its error, or none in time, is thrown). */
+async function clientRun(context: RunContext, tool: ToolDefinition, call: ToolCallRequest, args: unknown): Promise<ToolResultJson> {
+  const output = await requestClientOutput(context, { id: call.id, tool: tool.name, args, ...(call.nodeId ? { nodeId: call.nodeId } : {}) })
+  return toolResultFromJson(toolResultJson(tool.name, output))
+}
+
 /** Which switch holds back a registered tool a tool node names: the operator's, else the user's flag. */
 function turnedOffBy(config: RunContext['config'], name: string): 'tools.disabled' | 'tools.enabled is false' | 'user flag' {
   if (!config.tools.enabled) return 'tools.enabled is false'
@@ -258,15 +266,17 @@ async function runToolCall(context: RunContext, call: ToolCallRequest, eventArgs
     // off, by the operator or (a job created with no tools) for this user.
     if (!tool && !call.offeredTools && (context.tools.get(call.name) || context.tools.withheld?.(call.name))) throw new ToolTurnedOffError(call.name, turnedOffBy(context.config, call.name))
     if (!tool) throw new NoSuchToolError(call.name, offered)
-    if (tool.runtime === 'client') throw new ClientToolUnavailableError(tool.name)
     // An isolated tool's worker gets JSON (a model's arguments are; a workflow tool node's object may not be).
     const raw = runsIsolated(tool, context.config) && typeof call.args !== 'string' ? argumentsAsJson(tool.name, eventArgs) : eventArgs
     // The schema is the tool's own code: run as code of its call (stray-errors.ts).
     const parse = () => parseToolArguments(tool.name, tool.parameters, runsIsolated(tool, context.config) ? raw : call.args)
-    const parsed = { args: parsesOnServer(tool, context) ? runAsToolCodeSync(tool.name, context.jobId, parse) : undefined, raw }
+    const parsed = { args: parsesOnServer(tool, context) || tool.runtime === 'client' ? runAsToolCodeSync(tool.name, context.jobId, parse) : undefined, raw }
     // Updates after the call returned (its result, error or time limit) are ignored.
     const progress = callProgress(context, call)
-    const ran = await invoke(context, tool, call, parsed, timing, progress).finally(progress.close)
+    // The browser runs a client tool: the job waits for its output (client-tool-output.ts).
+    const ran = tool.runtime === 'client'
+      ? await clientRun(context, tool, call, parsed.args).finally(progress.close)
+      : await invoke(context, tool, call, parsed, timing, progress).finally(progress.close)
     const cut = ran.cutBytes === undefined ? undefined : { json: ran.json, bytes: ran.cutBytes }
     outcome = { id: call.id, name: call.name, status: 'completed', result: ran.result, ...(cut ? { cut } : {}), durationMs: durationMs() }
     context.emit({ type: 'tool-result', id: call.id, status: 'completed', result: summarizeResult(ran.result, ran.json, undefined, cut?.bytes), durationMs: outcome.durationMs, ...(call.nodeId ? { nodeId: call.nodeId } : {}) })

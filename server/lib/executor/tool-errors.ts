@@ -197,11 +197,31 @@ export class AsyncToolSchemaError extends ToolCallError {
   }
 }
 
-/** A `runtime: 'client'` tool: it needs a browser, and nobody may be watching. */
+/**
+ * A `runtime: 'client'` tool's `execute`, called other than by the executor (which asks the browser
+ * for the output instead: client-tool-output.ts): it has none on the server.
+ */
 export class ClientToolUnavailableError extends ToolCallError {
   override readonly name = 'ClientToolUnavailableError'
   constructor(toolName: string) {
-    super(toolName, `Tool "${toolName}" runs in the user's browser and is not available in background jobs; answer without it`)
+    super(toolName, `Tool "${toolName}" runs in the user's browser: it has no code on the server; its calls wait for the browser's output`)
+  }
+}
+
+/** A `runtime: 'client'` call the browser did not answer before its request expired. */
+export class ClientToolNoOutputError extends ToolCallError {
+  override readonly name = 'ClientToolNoOutputError'
+  override readonly status = 'timeout' as const
+  constructor(toolName: string) {
+    super(toolName, `Tool "${toolName}" runs in the user's browser, which gave no output in time (nobody answered the request); answer without it`)
+  }
+}
+
+/** A `runtime: 'client'` call the browser answered with an error (the AI SDK's `output-error`). */
+export class ClientToolErrorOutput extends ToolCallError {
+  override readonly name = 'ClientToolErrorOutput'
+  constructor(toolName: string, error: string) {
+    super(toolName, `Tool "${toolName}" failed in the user's browser: ${error}`)
   }
 }
 

@@ -1,15 +1,15 @@
 /**
  * A tool the browser answers (`runtime: 'client'`, the AI SDK's tool without `execute`): offered to
- * the model, never run in a job — its call ends at once as a tool error the model reads
- * (`ClientToolUnavailableError`), since a background job cannot wait for a browser that may be gone
- * (docs/ai-sdk.md#client-side-tools, decision 44). Such a tool needs no `execute`: the one it is
- * given here is never called by the executor, and says why if anything else calls it.
+ * the model, never run in a job — its call makes the job wait for the browser's output, as a tool
+ * approval waits for a person (executor/client-tool-output.ts, docs/ai-sdk.md#client-side-tools,
+ * decision 44). Such a tool needs no `execute`: the one it is given here is never called by the
+ * executor, and says why if anything else calls it.
  */
 import { ClientToolUnavailableError } from '../executor/tool-errors'
 import type { AnyToolDefinition } from './types'
 
 /** Why a tool without `execute` is refused, and what to do instead (the AI SDK's pattern does not carry over). */
-export const MISSING_EXECUTE = '`execute` is required: the job runs the tool on the server. A tool the browser answers (an AI SDK tool without `execute`, answered with addToolOutput) is `runtime: \'client\'` here — offered to the model, its calls end as a tool error, since a background job cannot wait for the browser (docs/ai-sdk.md, "Client-side tools")'
+export const MISSING_EXECUTE = '`execute` is required: the job runs the tool on the server. A tool the browser answers (an AI SDK tool without `execute`, answered with addToolOutput) is `runtime: \'client\'` here — offered to the model, its calls make the job wait for the output the browser posts (docs/ai-sdk.md, "Client-side tools")'
 
 /** True for a `runtime: 'client'` definition that leaves `execute` out. */
 export function isClientToolWithoutExecute(tool: { runtime?: unknown, execute?: unknown }): boolean {

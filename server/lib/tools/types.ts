@@ -38,7 +38,7 @@ export interface ToolDefinition<Parameters extends z.ZodType = z.ZodType, Result
   execute: (args: z.infer<Parameters>, context: ToolContext) => Promise<Result> | Result
   /** @default limits.toolTimeoutMs (10 s) */
   timeoutMs?: number
-  /** `client` tools are offered to the model but cannot run in the background. @default 'server' */
+  /** `client` tools are offered to the model and run in the browser: a call makes the job wait for the output the browser posts. @default 'server' */
   runtime?: 'server' | 'client'
   /** Ask the user before running. */
   needsApproval?: boolean | ((args: z.infer<Parameters>, context: ToolContext) => boolean | Promise<boolean>)

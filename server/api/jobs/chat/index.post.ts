@@ -9,15 +9,17 @@
  * the assistant's message last with nothing to answer gets a settled stream (nothing new runs), and
  * so do approvals posted again for an answer aborted after it took them. Approvals the job has
  * all answered already (the post's response was lost; another tab or their expiry answered them
- * first) get its stream from before those answers. Either post is a 400 when its message holds a
- * tool output its job never gave (a client-side tool's: client-tool-outputs.ts), before anything
- * is answered.
+ * first) get its stream from before those answers. The outputs of `runtime: 'client'` calls the
+ * job waits for (the browser's `addToolOutput`) are their answers, and the job's stream goes on
+ * (client-tool-answers.ts). Either post is a 400 when its message holds a tool output its job
+ * never gave and no longer waits for (client-tool-outputs.ts), before anything is answered.
  * A body with the newest `message` only (no `messages`) takes the chat's history from its jobs.
  * Closing the response never stops the job. A 429/503 says when to retry in its message.
  */
 import { readChatBody } from '../../../lib/ai-sdk/chat-body'
 import { readChatRequest } from '../../../lib/ai-sdk/chat-request'
 import { refuseClientToolOutputs } from '../../../lib/ai-sdk/client-tool-outputs'
+import { answerClientToolOutputs } from '../../../lib/ai-sdk/client-tool-answers'
 import { endDroppedTurns, turnsToDrop } from '../../../lib/ai-sdk/dropped-turns'
 import { activeChatJobs, answerChatApprovals, chatTurnInput, nothingKnown, refuseUnknownTools } from '../../../lib/ai-sdk/chat-turn'
 import { startReplacingTurn } from '../../../lib/ai-sdk/replaced-answers'
@@ -40,12 +42,17 @@ export default defineJobsHandler(context => withRetryHint(() => withStreamSlot(c
   if (intent.kind === 'settled') {
     // A tool output from the client (addToolOutput) the job never had: a 400, not a silent settle (client-tool-outputs.ts).
     await refuseClientToolOutputs(context, intent.message, intent.messageId, intent.field)
+    // A client tool's output its job waits for: its answer, and the job's stream goes on (client-tool-answers.ts).
+    const outputs = await answerClientToolOutputs(context, intent.request.id, intent.message, intent.messageId)
+    if (outputs) return serveUiStream(context, outputs.job.id, outputs.state)
     return sendSettledStream(context.event.node.res, intent.messageId, asksApproval(intent.message))
   }
   if (intent.kind === 'approvals') {
     const messageId = intent.message.id
     // The same 400 with approvals: checked before any is answered, so a refused post answers none.
     if (messageId) await refuseClientToolOutputs(context, intent.message, messageId, intent.field)
+    // Client tool outputs posted with the approvals (the SDK posts once every call of the step is answered): taken first.
+    if (messageId) await answerClientToolOutputs(context, intent.request.id, intent.message, messageId)
     const answered = await answerChatApprovals(context, intent.request.id, intent.answers).catch(async (error: unknown) => {
       // The SDK posting again the answers of an answer stopped since: nothing new runs (stopped-approvals.ts).
       if (error instanceof InputConflictError && await answeredBeforeAbort(context, messageId, intent.answers)) return null

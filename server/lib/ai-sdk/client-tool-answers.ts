@@ -1,0 +1,83 @@
+/**
+ * The AI SDK's client-side tool flow: a `runtime: 'client'` call makes its job wait for the
+ * browser (a `tool-output` input request, executor/client-tool-output.ts); the chat's response
+ * ends with the call `input-available`, the SDK's `onToolCall` runs, `addToolOutput` gives it an
+ * output, and `sendAutomaticallyWhen: lastAssistantMessageIsCompleteWithToolCalls` (or
+ * `sendMessage()`) posts the assistant message with it. Those outputs (`output-available`, or
+ * `output-error` with its `errorText`) of calls the job waits for are its answers here; the
+ * response then continues the job from where the client's view of it ended.
+ */
+import type { JobState } from '../../../shared/reducer'
+import type { JobSummary } from '../engine-types'
+import { InputConflictError, JobNotFoundError } from '../errors'
+import type { ClientToolAnswer } from '../executor/client-tool-output'
+import type { JobsRouteContext } from '../http/handler'
+import type { UiMessageInput } from './chat-request'
+
+/** A tool output the client gave on a message's tool part. */
+export interface ClientToolOutputPart {
+  toolCallId: string
+  answer: ClientToolAnswer
+}
+
+/** The outputs the client gave on `message`'s tool parts (`output-available` and `output-error`). */
+export function clientOutputsOf(message: UiMessageInput): ClientToolOutputPart[] {
+  return message.parts.flatMap((part): ClientToolOutputPart[] => {
+    const isTool = part.type === 'dynamic-tool' || part.type.startsWith('tool-')
+    if (!isTool || typeof part.toolCallId !== 'string') return []
+    if (part.state === 'output-available') return [{ toolCallId: part.toolCallId, answer: { output: part.output === undefined ? null : part.output } }]
+    if (part.state === 'output-error') {
+      const error = typeof part.errorText === 'string' && part.errorText.trim() ? part.errorText : 'the tool failed in the browser'
+      return [{ toolCallId: part.toolCallId, answer: { error } }]
+    }
+    return []
+  })
+}
+
+/** The `tool-output` request of `state` that waits for call `toolCallId`, if any. */
+export function pendingOutputRequest(state: Pick<JobState, 'pendingInputs'>, toolCallId: string): string | undefined {
+  return state.pendingInputs.find(input => input.kind === 'tool-output' && input.toolCallId === toolCallId)?.requestId
+}
+
+/**
+ * Answers the outputs on `message` (assistant message `messageId` of chat `chatId`) of the calls
+ * its job waits for. Returns the job and the state its stream continues from (before the answers),
+ * or null when the job waits for none of them (or is not this chat's). An answer that does not fit
+ * is a `400` (InvalidAnswerError); one taken elsewhere meanwhile is left to the job's stream,
+ * unless none was taken (`409`).
+ */
+export async function answerClientToolOutputs(context: JobsRouteContext, chatId: string, message: UiMessageInput, messageId: string): Promise<{ job: JobSummary, state: JobState } | null> {
+  const outputs = clientOutputsOf(message)
+  if (outputs.length === 0) return null
+  let found
+  try {
+    found = await context.engine.getJob(context.userId, messageId)
+  }
+  catch (error) {
+    if (error instanceof JobNotFoundError) return null
+    throw error
+  }
+  const { job, state } = found
+  if (job.type !== 'chat' || job.threadId !== chatId) return null
+  const pending = outputs.flatMap(output => {
+    const requestId = pendingOutputRequest(state, output.toolCallId)
+    return requestId ? [{ requestId, answer: output.answer }] : []
+  })
+  if (pending.length === 0) return null
+  let taken = 0
+  let conflict: InputConflictError | null = null
+  for (const answer of pending) {
+    await context.engine.limitRate(context.userId, 'input')
+    try {
+      await context.engine.answerInput(context.userId, job.id, answer)
+      taken++
+    }
+    catch (error) {
+      // Answered elsewhere since the job was read (another tab, the plain input route, its expiry).
+      if (!(error instanceof InputConflictError)) throw error
+      conflict ??= error
+    }
+  }
+  if (taken === 0 && conflict) throw conflict
+  return { job, state }
+}
