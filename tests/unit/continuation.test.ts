@@ -4,8 +4,8 @@ import { answeredBefore, continuationMessages, interruptedCalls } from '../../se
 
 const request = { type: 'chat' as const, messages: [{ role: 'user' as const, content: 'Go' }] }
 
-function stored(toolCalls: Partial<ToolCallState>[], content = ''): JobState {
-  return { content, reasoning: '', steps: [], toolCalls: toolCalls.map((call, index) => ({ id: `c${index}`, name: 'tool', args: {}, step: 1, status: 'completed', ...call })) } as unknown as JobState
+function stored(toolCalls: Partial<ToolCallState>[], content = '', inputs: Partial<Pick<JobState, 'pendingInputs' | 'answeredInputs'>> = {}): JobState {
+  return { content, reasoning: '', steps: [], pendingInputs: [], answeredInputs: [], ...inputs, toolCalls: toolCalls.map((call, index) => ({ id: `c${index}`, name: 'tool', args: {}, step: 1, status: 'completed', ...call })) } as unknown as JobState
 }
 
 describe('continuationMessages (recovery.chat = continue)', () => {
@@ -30,6 +30,16 @@ describe('continuationMessages (recovery.chat = continue)', () => {
     expect(tool.content).toContain('[truncated:')
     expect(Buffer.byteLength(tool.content!.split('\n[truncated:')[0]!)).toBeLessThanOrEqual(1_000)
     expect(messages.at(-1)).toEqual({ role: 'assistant', content: 'So far' })
+  })
+
+  it('a client tool\'s call left waiting for the browser\'s output is interrupted saying so (its request voided by the takeover, or still pending)', () => {
+    const request1 = { requestId: 'r1', kind: 'tool-output', prompt: 'Run', toolCallId: 'c0', tool: 'tool', expiresAt: 1, onTimeout: 'deny', requestedAt: 0 } as const
+    for (const inputs of [{ pendingInputs: [request1] }, { answeredInputs: [{ ...request1, answer: null, answeredAt: 1, answeredBy: 'system:owner-lost' }] }]) {
+      const state = stored([{ status: 'running' }, { status: 'running' }], '', inputs as never)
+      const contents = continuationMessages(request, state, 50_000).filter(message => message.role === 'tool').map(message => JSON.parse(message.content!))
+      expect(contents[0].error).toBe('The tool "tool" got no output: the server running this job stopped while the call waited for the browser\'s output')
+      expect(contents[1].error).toMatch(/interrupted: the server running this job stopped before it answered/)
+    }
   })
 
   it('a call left running or waiting for approval is interrupted, with a reason the model can read', () => {

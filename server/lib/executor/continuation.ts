@@ -32,10 +32,13 @@ import { splitRoundTexts } from './round-text'
 import { callKey } from './stop-conditions'
 import { truncateResults } from './truncate-results'
 
-/** The error result of a call a lost owner left unanswered. */
-export function interruptedCallError(call: Pick<ToolCallState, 'name' | 'status'>): string {
-  return call.status === 'waiting-approval'
-    ? `The tool "${call.name}" was not run: the server running this job stopped while the call waited for approval`
+/** The error result of a call a lost owner left unanswered (`resumedFrom`: the stored state, which tells a client tool's wait for the browser). */
+export function interruptedCallError(call: Pick<ToolCallState, 'id' | 'name' | 'status'>, resumedFrom?: Pick<JobState, 'pendingInputs' | 'answeredInputs'>): string {
+  if (call.status === 'waiting-approval') return `The tool "${call.name}" was not run: the server running this job stopped while the call waited for approval`
+  // A client tool's call (running in the reducer) waiting for the browser: it never got its output.
+  const forBrowser = resumedFrom && [...resumedFrom.pendingInputs, ...resumedFrom.answeredInputs].some(input => input.kind === 'tool-output' && input.toolCallId === call.id)
+  return forBrowser
+    ? `The tool "${call.name}" got no output: the server running this job stopped while the call waited for the browser's output`
     : `The tool "${call.name}" was interrupted: the server running this job stopped before it answered; it was not run again, so whether it had an effect is unknown`
 }
 
@@ -122,7 +125,7 @@ export function storedRoundMessages(resumedFrom: JobState, calls: readonly ToolC
     })
     const contents = roundCalls.map(call => isToolOutcome(call.status)
       ? toolMessageContent({ id: call.id, name: call.name, status: call.status === 'stopped' ? 'error' : call.status, result: call.result, error: call.error, durationMs: call.durationMs ?? 0 })
-      : JSON.stringify({ error: interruptedCallError(call) }))
+      : JSON.stringify({ error: interruptedCallError(call, resumedFrom) }))
     const cut = truncateResults(contents, maxResultBytes).contents
     roundCalls.forEach((call, index) => messages.push({ role: 'tool', tool_call_id: call.id, name: historyToolName(call.name), content: cut[index]! }))
   }

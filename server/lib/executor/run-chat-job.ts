@@ -23,7 +23,7 @@ import { answeredBefore, continuationMessages, interruptedCallError, interrupted
 export async function runChatJob(context: RunContext, request: ChatJobRequest): Promise<void> {
   const resumed = context.resumedFrom
   for (const call of interruptedCalls(resumed)) {
-    context.emit({ type: 'tool-result', id: call.id, status: 'error', error: interruptedCallError(call), durationMs: 0 })
+    context.emit({ type: 'tool-result', id: call.id, status: 'error', error: interruptedCallError(call, resumed ?? undefined), durationMs: 0 })
     countStoredToolResult(context, call.name, 'error')
   }
   if (resumed && answeredBefore(resumed)) {
