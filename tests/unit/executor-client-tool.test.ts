@@ -10,6 +10,9 @@ import { runAgentLoop } from '../../server/lib/executor/agent-loop'
 import { parseClientToolAnswer } from '../../server/lib/executor/client-tool-output'
 import { InvalidAnswerError } from '../../server/lib/errors'
 import { defineTool } from '../../server/utils/define-tool'
+import { runChatJob } from '../../server/lib/executor/run-chat-job'
+import { createToolRegistry } from '../../server/lib/tools/registry'
+import { chatRequest, createTestEngine } from '../support/engine-harness'
 import { createFakeRunContext } from '../support/fake-run-context'
 import { createStepModel, textStep, toolStep } from '../support/step-model'
 
@@ -94,5 +97,50 @@ describe('a client tool\'s call', () => {
     expect(parseClientToolAnswer({ error: ' closed ' })).toEqual({ error: 'closed' })
     for (const bad of ['teal', null, 3, [], {}, { error: '' }, { error: 5 }, { output: 1, error: 'x' }]) expect(() => parseClientToolAnswer(bad)).toThrow(InvalidAnswerError)
     expect(() => parseClientToolAnswer('teal')).toThrow('{ output: <any JSON> } or { error: "<what went wrong>" }')
+  })
+})
+
+describe('a client tool\'s call through the engine (its input requests, timers and end)', () => {
+  const engineWith = (config: Parameters<typeof createTestEngine>[0]['config'] = {}) => createTestEngine({
+    config: { limits: { inputTimeoutMs: 1_000 }, ...config },
+    model: createStepModel([toolStep([{ id: 'c1', name: 'pick_color', args: {} }]), textStep('done')]),
+    tools: createToolRegistry([pickColor]),
+    runners: { chat: runChatJob },
+  })
+
+  it('expires: no output by `timeout` in the log, the call a timeout, the job completes', async () => {
+    const { engine } = engineWith()
+    const { job } = await engine.createJob('u1', { request: { ...chatRequest, tools: ['pick_color'] } })
+    await vi.advanceTimersByTimeAsync(100)
+    expect((await engine.getJob('u1', job.id)).state).toMatchObject({ status: 'waiting', pendingInputs: [{ kind: 'tool-output', toolCallId: 'c1' }] })
+    await vi.advanceTimersByTimeAsync(1_000)
+    await engine.whenSettled(job.id)
+    const { state } = await engine.getJob('u1', job.id)
+    expect(state).toMatchObject({ status: 'completed', content: 'done', pendingInputs: [] })
+    expect(state.answeredInputs).toEqual([expect.objectContaining({ kind: 'tool-output', answer: null, answeredBy: 'timeout' })])
+    expect(state.toolCalls[0]).toMatchObject({ status: 'timeout', error: expect.stringContaining('gave no output in time') })
+    expect(engine.stats()).toMatchObject({ runs: 0, jobTimers: 0 })
+  })
+
+  it('an abort while it waits: aborted, the call stopped, nothing pending, no timer left', async () => {
+    const { engine } = engineWith()
+    const { job } = await engine.createJob('u1', { request: { ...chatRequest, tools: ['pick_color'] } })
+    await vi.advanceTimersByTimeAsync(100)
+    expect((await engine.abortJob('u1', job.id)).status).toBe('aborted')
+    await engine.whenSettled(job.id)
+    const { state } = await engine.getJob('u1', job.id)
+    expect(state).toMatchObject({ status: 'aborted', pendingInputs: [] })
+    expect(state.toolCalls[0]!.status).toBe('stopped')
+    expect(engine.stats()).toMatchObject({ runs: 0, jobTimers: 0 })
+  })
+
+  it('a job time limit before the wait\'s end fails the job then, as for an approval (onTimeout fail)', async () => {
+    const { engine } = engineWith({ limits: { inputTimeoutMs: 60_000, jobTimeoutMs: 5_000 } })
+    const { job } = await engine.createJob('u1', { request: { ...chatRequest, tools: ['pick_color'] } })
+    await vi.advanceTimersByTimeAsync(100)
+    expect((await engine.getJob('u1', job.id)).state.pendingInputs[0]).toMatchObject({ kind: 'tool-output', onTimeout: 'fail' })
+    await vi.advanceTimersByTimeAsync(5_000)
+    await engine.whenSettled(job.id)
+    expect((await engine.getJob('u1', job.id)).state.status).toBe('failed')
   })
 })
