@@ -113,6 +113,21 @@ describe('a client-side tool\'s call', () => {
     expect(second.chat.lastMessage!.id).toBe(jobId)
   })
 
+  it('a post before the output is given leaves the call where the SDK\'s predicate looks: given then, the output posts and the job goes on', async () => {
+    const { chat } = browserChat('chat-client-post-first', undefined, false)
+    await chat.sendMessage({ text: 'Where am I?' })
+    // Posted with the call still waiting (an app's "continue"): nothing is answered, the call stays in the last step.
+    await chat.sendMessage()
+    expect(chat.error?.message).toBeUndefined()
+    expect(locationPart(chat)).toMatchObject({ state: 'input-available' })
+    await chat.addToolOutput({ tool: 'get_location', toolCallId: 'call_loc', output: 'Quito' } as never)
+    // Before: false — the settled answer had closed the last step with an empty one, so
+    // `sendAutomaticallyWhen` never posted the output and the job waited until it expired.
+    expect(lastAssistantMessageIsCompleteWithToolCalls({ messages: chat.messages })).toBe(true)
+    await chat.sendMessage()
+    expect(textOf(chat.lastMessage!)).toBe('Location tool said "Quito"')
+  })
+
   it('the plain input route answers it too, with { output }', async () => {
     const { chat } = browserChat('chat-client-plain')
     await chat.sendMessage({ text: 'Where am I?' })

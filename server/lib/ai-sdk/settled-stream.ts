@@ -9,9 +9,11 @@
  * nothing new is started, and the response is a stream the SDK accepts as complete: an empty
  * step closes the message's last step, so the SDK's predicate no longer holds and it does not
  * post again (no re-post loop). A message whose last step still asks for a tool approval
- * (`sendMessage()` before answering it) keeps that step open instead: closed, the approval would no
- * longer be where `lastAssistantMessageIsCompleteWithApprovalResponses` looks, so answering it
- * would never post and the job would wait until the request expires.
+ * (`sendMessage()` before answering it), or a client tool's call still without its output, keeps
+ * that step open instead: closed, the approval would no longer be where
+ * `lastAssistantMessageIsCompleteWithApprovalResponses` looks (nor the output where
+ * `lastAssistantMessageIsCompleteWithToolCalls` does), so answering it would never post and the
+ * job would wait until the request expires.
  */
 import type { ServerResponse } from 'node:http'
 import { SSE_RESPONSE_HEADERS } from '../http/sse-writer'
@@ -19,10 +21,15 @@ import type { UiMessageInput } from './chat-request'
 import type { UiChunk } from './ui-chunks'
 import { formatChunk, UI_MESSAGE_STREAM_DONE, UI_MESSAGE_STREAM_HEADERS } from './ui-chunks'
 
-/** True when the last step of `message` (its parts after the last `step-start`) holds a tool approval not answered yet. */
+/**
+ * True when the last step of `message` (its parts after the last `step-start`) holds a tool
+ * approval not answered yet, or a call without its output (`input-available`: a client tool's
+ * call its job waits for — closed, `lastAssistantMessageIsCompleteWithToolCalls` would no longer
+ * see its output once given, and the job would wait until the request expires).
+ */
 export function asksApproval(message: UiMessageInput): boolean {
   const lastStep = message.parts.slice(message.parts.findLastIndex(part => part.type === 'step-start') + 1)
-  return lastStep.some(part => (part.type === 'dynamic-tool' || part.type.startsWith('tool-')) && part.state === 'approval-requested')
+  return lastStep.some(part => (part.type === 'dynamic-tool' || part.type.startsWith('tool-')) && (part.state === 'approval-requested' || part.state === 'input-available'))
 }
 
 /**
