@@ -5,7 +5,8 @@
  * output, and `sendAutomaticallyWhen: lastAssistantMessageIsCompleteWithToolCalls` (or
  * `sendMessage()`) posts the assistant message with it. Those outputs (`output-available`, or
  * `output-error` with its `errorText`) of calls the job waits for are its answers here; the
- * response then continues the job from where the client's view of it ended.
+ * response then continues the job from where the client's view of it ended (also for outputs
+ * posted again while the job runs on with them: `answeredBefore`).
  */
 import type { JobState } from '../../../shared/reducer'
 import type { JobSummary } from '../engine-types'
@@ -13,6 +14,8 @@ import { InputConflictError, JobNotFoundError } from '../errors'
 import type { ClientToolAnswer } from '../executor/client-tool-output'
 import type { JobsRouteContext } from '../http/handler'
 import type { UiMessageInput } from './chat-request'
+import { continuationStart } from './continuation-start'
+import { isTerminalStatus } from '../../../shared/events'
 
 /** A tool output the client gave on a message's tool part. */
 export interface ClientToolOutputPart {
@@ -63,7 +66,7 @@ export async function answerClientToolOutputs(context: JobsRouteContext, chatId:
     const requestId = pendingOutputRequest(state, output.toolCallId)
     return requestId ? [{ requestId, answer: output.answer }] : []
   })
-  if (pending.length === 0) return null
+  if (pending.length === 0) return await answeredBefore(context, job, state, outputs)
   let taken = 0
   let conflict: InputConflictError | null = null
   for (const answer of pending) {
@@ -80,4 +83,18 @@ export async function answerClientToolOutputs(context: JobsRouteContext, chatId:
   }
   if (taken === 0 && conflict) throw conflict
   return { job, state }
+}
+
+/**
+ * The same outputs posted again while their job still runs on with them (the first post's response
+ * was lost, or another tab gave them): every output's call was answered by a `tool-output` request
+ * of someone (not voided). The job's stream from just before the first of those answers, so the
+ * client gets what followed — not the settled stream, which would close the message on a job still
+ * answering. An ended job keeps the settled stream (a message from storage posted again).
+ */
+async function answeredBefore(context: JobsRouteContext, job: JobSummary, state: JobState, outputs: ClientToolOutputPart[]): Promise<{ job: JobSummary, state: JobState } | null> {
+  if (isTerminalStatus(state.status)) return null
+  const answered = outputs.map(output => state.answeredInputs.find(input => input.kind === 'tool-output' && input.toolCallId === output.toolCallId && !input.answeredBy.startsWith('system:')))
+  if (answered.some(input => !input)) return null
+  return { job, state: await continuationStart(context, job, state, answered.map(input => ({ approvalId: input!.requestId }))) }
 }

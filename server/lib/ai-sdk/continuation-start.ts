@@ -19,8 +19,8 @@ import type { JobsRouteContext } from '../http/handler'
 import type { ViewerFrame, ViewerSink } from '../viewer'
 import type { ApprovalAnswer } from './chat-request'
 
-/** The state the continuation of `job` (now at `state`) starts from, for the client's `answers`. */
-export async function continuationStart(context: JobsRouteContext, job: JobSummary, state: JobState, answers: ApprovalAnswer[]): Promise<JobState> {
+/** The state the continuation of `job` (now at `state`) starts from, for the client's `answers` (their request ids: approvals', or client tool outputs'). */
+export async function continuationStart(context: JobsRouteContext, job: JobSummary, state: JobState, answers: ReadonlyArray<Pick<ApprovalAnswer, 'approvalId'>>): Promise<JobState> {
   const elsewhere = new Set(answers.filter(answer => state.answeredInputs.some(input => input.requestId === answer.approvalId)).map(answer => answer.approvalId))
   // An approval the job never answered, ended since: the client lacks that end.
   const cutOff = isTerminalStatus(state.status) && answers.some(answer => !elsewhere.has(answer.approvalId))
