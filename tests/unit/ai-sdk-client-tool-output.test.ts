@@ -22,6 +22,8 @@ import { postTurn } from '../support/superseded-answers'
 vi.mock('nitropack/runtime', () => import('../support/nitro-runtime-mock'))
 
 const requests: ModelRequest[] = []
+/** Holds the model's answer after the tool results until opened (open unless a test closes it). */
+let gate = Promise.resolve()
 
 /** To a user message: calls `get_location` (client) and `get_time` (server); after their results: what the location tool said. */
 const model: ModelClient = {
@@ -34,6 +36,7 @@ const model: ModelClient = {
       yield { type: 'finish', finishReason: 'tool_calls' }
       return
     }
+    await gate
     const told = request.messages.find(message => message.role === 'tool' && message.tool_call_id === 'call_loc')!.content
     yield { type: 'text-delta', text: `Location tool said ${told}` }
     yield { type: 'finish', finishReason: 'stop' }
@@ -157,6 +160,27 @@ describe('a client-side tool\'s call', () => {
     expect(chat.status).toBe('error')
     expect((chat.error as APICallError).statusCode).toBe(400)
     expect(chat.error!.message).toMatch(/^messages\.1\.parts\.\d+: an output for tool call "call_loc" \(get_location, a runtime: 'client' tool\) that its job did not give: the job waits for the browser's output only while the call is pending; the job ended this call as stopped/)
+  })
+
+  it('posted again while its job runs on with it (the first post\'s response lost): the job\'s stream from before its answer, not the settled stream', async () => {
+    let openGate: () => void = () => {}
+    gate = new Promise<void>(resolve => (openGate = resolve))
+    const { chat } = browserChat('chat-client-again', undefined, false)
+    await chat.sendMessage({ text: 'Where am I?' })
+    const jobId = chat.lastMessage!.id
+    const { state } = await app.engine.getJob('user-1', jobId)
+    // The first answer is taken (its response lost); the job runs on, its next round held by the gate.
+    await app.engine.answerInput('user-1', jobId, { requestId: state.pendingInputs.find(input => input.kind === 'tool-output')!.requestId, answer: { output: 'Berlin' } })
+    await chat.addToolOutput({ tool: 'get_location', toolCallId: 'call_loc', output: 'Berlin' } as never)
+    const response = await fetch(`${app.base}/api/jobs/chat`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ id: 'chat-client-again', messages: chat.messages, trigger: 'submit-message', messageId: jobId }) })
+    expect(response.status).toBe(200)
+    openGate()
+    gate = Promise.resolve()
+    const chunks = (await response.text()).split('\n').filter(line => line.startsWith('data: {')).map(line => JSON.parse(line.slice('data: '.length)) as { type: string, delta?: string, output?: unknown, finishReason?: string })
+    // Before: the settled stream — start-step, start, finish-step, finish 'stop' — and nothing of the answer.
+    expect(chunks.find(chunk => chunk.type === 'tool-output-available')).toMatchObject({ output: 'Berlin' })
+    expect(chunks.filter(chunk => chunk.type === 'text-delta').map(chunk => chunk.delta).join('')).toBe('Location tool said "Berlin"')
+    expect(chunks.at(-1)).toMatchObject({ type: 'finish', finishReason: 'stop' })
   })
 
   it('outputs the job gave itself still get the settled stream', async () => {

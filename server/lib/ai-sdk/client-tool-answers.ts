@@ -66,7 +66,7 @@ export async function answerClientToolOutputs(context: JobsRouteContext, chatId:
     const requestId = pendingOutputRequest(state, output.toolCallId)
     return requestId ? [{ requestId, answer: output.answer }] : []
   })
-  if (pending.length === 0) return await answeredBefore(context, job, state, outputs)
+  if (pending.length === 0) return await answeredBefore(context, job, state, clientOutputsOf({ ...message, parts: lastStep(message) }))
   let taken = 0
   let conflict: InputConflictError | null = null
   for (const answer of pending) {
@@ -85,16 +85,23 @@ export async function answerClientToolOutputs(context: JobsRouteContext, chatId:
   return { job, state }
 }
 
+/** The parts of `message`'s last step (after its last `step-start`). */
+function lastStep(message: UiMessageInput): UiMessageInput['parts'] {
+  return message.parts.slice(message.parts.findLastIndex(part => part.type === 'step-start') + 1)
+}
+
 /**
  * The same outputs posted again while their job still runs on with them (the first post's response
- * was lost, or another tab gave them): every output's call was answered by a `tool-output` request
- * of someone (not voided). The job's stream from just before the first of those answers, so the
- * client gets what followed — not the settled stream, which would close the message on a job still
- * answering. An ended job keeps the settled stream (a message from storage posted again).
+ * was lost, or another tab gave them): the job's client calls whose outputs the message's last step
+ * holds (where the client's view of the job ended) were all answered (not voided). The job's stream
+ * from just before the first of those answers, so the client gets what followed — not the settled
+ * stream, which would close the message on a job still answering. Outputs of an earlier step (a
+ * message the client already has past them) and an ended job keep the settled stream.
  */
 async function answeredBefore(context: JobsRouteContext, job: JobSummary, state: JobState, outputs: ClientToolOutputPart[]): Promise<{ job: JobSummary, state: JobState } | null> {
   if (isTerminalStatus(state.status)) return null
-  const answered = outputs.map(output => state.answeredInputs.find(input => input.kind === 'tool-output' && input.toolCallId === output.toolCallId && !input.answeredBy.startsWith('system:')))
-  if (answered.some(input => !input)) return null
-  return { job, state: await continuationStart(context, job, state, answered.map(input => ({ approvalId: input!.requestId }))) }
+  // The outputs of the job's client calls (the others are the job's own, which refuseClientToolOutputs checked).
+  const asked = state.answeredInputs.filter(input => input.kind === 'tool-output' && outputs.some(output => output.toolCallId === input.toolCallId))
+  if (asked.length === 0 || asked.some(input => input.answeredBy.startsWith('system:'))) return null
+  return { job, state: await continuationStart(context, job, state, asked.map(input => ({ approvalId: input.requestId }))) }
 }
