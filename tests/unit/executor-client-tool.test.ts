@@ -12,9 +12,12 @@ import { InvalidAnswerError } from '../../server/lib/errors'
 import { defineTool } from '../../server/utils/define-tool'
 import { runChatJob } from '../../server/lib/executor/run-chat-job'
 import { createToolRegistry } from '../../server/lib/tools/registry'
+import { readChatMessagesOf } from '../../server/lib/ai-sdk/read-chat-messages'
 import { chatRequest, createTestEngine } from '../support/engine-harness'
 import { createFakeRunContext } from '../support/fake-run-context'
 import { createStepModel, textStep, toolStep } from '../support/step-model'
+
+vi.mock('nitropack/runtime', () => import('../support/nitro-runtime-mock'))
 
 const pickColor = defineTool({ name: 'pick_color', description: 'Opens a picker in the browser', parameters: z.object({ palette: z.string().default('basic') }), runtime: 'client' })
 
@@ -100,6 +103,9 @@ describe('a client tool\'s call', () => {
   })
 })
 
+/** The `pick_color` part of the chat's last message. */
+const toolPart = (messages: Awaited<ReturnType<typeof readChatMessagesOf>>) => messages.at(-1)!.parts.find(part => part.type === 'tool-pick_color')
+
 describe('a client tool\'s call through the engine (its input requests, timers and end)', () => {
   const engineWith = (config: Parameters<typeof createTestEngine>[0]['config'] = {}) => createTestEngine({
     config: { limits: { inputTimeoutMs: 1_000 }, ...config },
@@ -110,27 +116,32 @@ describe('a client tool\'s call through the engine (its input requests, timers a
 
   it('expires: no output by `timeout` in the log, the call a timeout, the job completes', async () => {
     const { engine } = engineWith()
-    const { job } = await engine.createJob('u1', { request: { ...chatRequest, tools: ['pick_color'] } })
+    const { job } = await engine.createJob('u1', { request: { ...chatRequest, tools: ['pick_color'] }, threadId: 'chat-expiry' })
     await vi.advanceTimersByTimeAsync(100)
     expect((await engine.getJob('u1', job.id)).state).toMatchObject({ status: 'waiting', pendingInputs: [{ kind: 'tool-output', toolCallId: 'c1' }] })
+    // The AI SDK's view (the messages route's): the call waits for the browser's output.
+    expect(toolPart(await readChatMessagesOf(engine, 'u1', 'chat-expiry', { metadata: false }))).toMatchObject({ state: 'input-available' })
     await vi.advanceTimersByTimeAsync(1_000)
     await engine.whenSettled(job.id)
     const { state } = await engine.getJob('u1', job.id)
     expect(state).toMatchObject({ status: 'completed', content: 'done', pendingInputs: [] })
     expect(state.answeredInputs).toEqual([expect.objectContaining({ kind: 'tool-output', answer: null, answeredBy: 'timeout' })])
     expect(state.toolCalls[0]).toMatchObject({ status: 'timeout', error: expect.stringContaining('gave no output in time') })
+    expect(toolPart(await readChatMessagesOf(engine, 'u1', 'chat-expiry', { metadata: false }))).toMatchObject({ state: 'output-error', errorText: expect.stringContaining('gave no output in time') })
     expect(engine.stats()).toMatchObject({ runs: 0, jobTimers: 0 })
   })
 
   it('an abort while it waits: aborted, the call stopped, nothing pending, no timer left', async () => {
     const { engine } = engineWith()
-    const { job } = await engine.createJob('u1', { request: { ...chatRequest, tools: ['pick_color'] } })
+    const { job } = await engine.createJob('u1', { request: { ...chatRequest, tools: ['pick_color'] }, threadId: 'chat-abort' })
     await vi.advanceTimersByTimeAsync(100)
     expect((await engine.abortJob('u1', job.id)).status).toBe('aborted')
     await engine.whenSettled(job.id)
     const { state } = await engine.getJob('u1', job.id)
     expect(state).toMatchObject({ status: 'aborted', pendingInputs: [] })
     expect(state.toolCalls[0]!.status).toBe('stopped')
+    // No call is left `input-available` for a browser to answer.
+    expect(toolPart(await readChatMessagesOf(engine, 'u1', 'chat-abort', { metadata: false }))).toMatchObject({ state: 'output-error' })
     expect(engine.stats()).toMatchObject({ runs: 0, jobTimers: 0 })
   })
 
