@@ -131,6 +131,18 @@ describe('a client-side tool\'s call', () => {
     expect(textOf(chat.lastMessage!)).toBe('Location tool said "Quito"')
   })
 
+  it('a new user message while it waits ends the waiting job (aborted), as one waiting for an approval', async () => {
+    const { chat } = browserChat('chat-client-superseded', undefined, false)
+    await chat.sendMessage({ text: 'Where am I?' })
+    const waiting = chat.lastMessage!.id
+    await chat.sendMessage({ text: 'Never mind' })
+    // Before: still \`waiting\`, holding its slot until the request expired.
+    const { state } = await app.engine.getJob('user-1', waiting)
+    expect(state.status).toBe('aborted')
+    expect(state.pendingInputs).toEqual([])
+    expect(chat.messages).toHaveLength(4)
+  })
+
   it('the plain input route answers it too, with { output }', async () => {
     const { chat } = browserChat('chat-client-plain')
     await chat.sendMessage({ text: 'Where am I?' })
