@@ -6,6 +6,9 @@
  * while the client showed an output the model never read. A 400 naming the part says so.
  * Outputs the job has (a stopped answer's calls, a message kept in storage) still get the settled
  * stream, and so does a message whose job is gone (past retention, deleted: nothing to compare).
+ * Outputs of client calls whose wait ended meanwhile, alone in a post, get the job's stream from
+ * before that end instead (late-client-outputs.ts, asked first); beside another refused output,
+ * that other one is the part the 400 names.
  * A post that also answers tool approvals is checked the same way, before any answer is taken.
  */
 import type { JobState } from '../../../shared/reducer'
@@ -41,11 +44,15 @@ export async function refuseClientToolOutputs(context: JobsRouteContext, message
     if (error instanceof JobNotFoundError) return
     throw error
   }
-  for (const { name, toolCallId, index } of outputs) {
+  const refused = outputs.flatMap(({ name, toolCallId, index }) => {
     const call = state.toolCalls.find(candidate => candidate.id === toolCallId)
     // Completed, or a client tool's call its job waits for: this output is its answer (client-tool-answers.ts).
-    if (call?.status === 'completed' || pendingOutputRequest(state, toolCallId)) continue
-    const client = context.engine.tools.get(name)?.runtime === 'client'
+    if (call?.status === 'completed' || pendingOutputRequest(state, toolCallId)) return []
+    return [{ name, toolCallId, index, call, client: context.engine.tools.get(name)?.runtime === 'client' }]
+  })
+  // Named first: an output for a call the job never asked the browser for (a late one alone is no 400: late-client-outputs.ts).
+  refused.sort((a, b) => Number(a.client && a.call !== undefined) - Number(b.client && b.call !== undefined))
+  for (const { name, toolCallId, index, call, client } of refused) {
     const kind = client ? `, a runtime: 'client' tool` : ''
     const job = call ? `ended this call as ${call.status}${client ? ' (its output did not come in time, or the job stopped)' : ''}` : 'has no such call'
     const where = client ? 'the job waits for the browser\'s output only while the call is pending' : 'tools run in the background job on the server'

@@ -11,8 +11,10 @@
  * all answered already (the post's response was lost; another tab or their expiry answered them
  * first) get its stream from before those answers. The outputs of `runtime: 'client'` calls the
  * job waits for (the browser's `addToolOutput`) are their answers, and the job's stream goes on
- * (client-tool-answers.ts). Either post is a 400 when its message holds a tool output its job
- * never gave and no longer waits for (client-tool-outputs.ts), before anything is answered.
+ * (client-tool-answers.ts); outputs of calls whose wait ended meanwhile (expired, stopped) get the
+ * job's stream from before that end (late-client-outputs.ts). Either post is a 400 when its message
+ * holds another tool output its job never gave and does not wait for (client-tool-outputs.ts),
+ * before anything is answered.
  * A body with the newest `message` only (no `messages`) takes the chat's history from its jobs.
  * Closing the response never stops the job. A 429/503 says when to retry in its message.
  */
@@ -20,6 +22,7 @@ import { readChatBody } from '../../../lib/ai-sdk/chat-body'
 import { readChatRequest } from '../../../lib/ai-sdk/chat-request'
 import { refuseClientToolOutputs } from '../../../lib/ai-sdk/client-tool-outputs'
 import { answerClientToolOutputs } from '../../../lib/ai-sdk/client-tool-answers'
+import { lateClientToolOutputs } from '../../../lib/ai-sdk/late-client-outputs'
 import { endDroppedTurns, turnsToDrop } from '../../../lib/ai-sdk/dropped-turns'
 import { activeChatJobs, answerChatApprovals, chatTurnInput, nothingKnown, refuseUnknownTools } from '../../../lib/ai-sdk/chat-turn'
 import { startReplacingTurn } from '../../../lib/ai-sdk/replaced-answers'
@@ -40,6 +43,9 @@ export default defineJobsHandler(context => withRetryHint(() => withStreamSlot(c
   // The SDK posts the whole chat back every turn (tool inputs and outputs too): its own, larger limit.
   const intent = readChatRequest(await readChatBody(context.event, context.config.limits.maxChatBodyBytes))
   if (intent.kind === 'settled') {
+    // A client tool's output after its wait ended (expired, stopped): the job's stream from before that end (late-client-outputs.ts).
+    const late = await lateClientToolOutputs(context, intent.request.id, intent.message, intent.messageId)
+    if (late) return serveUiStream(context, late.job.id, late.state)
     // A tool output from the client (addToolOutput) the job never had: a 400, not a silent settle (client-tool-outputs.ts).
     await refuseClientToolOutputs(context, intent.message, intent.messageId, intent.field)
     // A client tool's output its job waits for: its answer, and the job's stream goes on (client-tool-answers.ts).

@@ -1,0 +1,102 @@
+/**
+ * A client tool's output that comes after its wait ended. A `runtime: 'client'` call waits for the
+ * browser's output within `limits.inputTimeoutMs` (client-tool-answers.ts); a browser tool slower
+ * than that (a geolocation prompt left open), or a tab asleep meanwhile, posts its `addToolOutput`
+ * once the job has gone on: the wait expired (`timeout`), was voided (a takeover, a withdrawal) or
+ * the job ended while it waited (stopped, its time limit). A `400` there put the chat in `error`
+ * with nothing the user could do. As for an approval whose job went on without it
+ * (answered-approvals.ts), such a post gets the job's stream from just before the first of those
+ * calls' ends: the client sees the call end as it did (`output-error` with the timeout or stop
+ * reason) and what the model said after, live while the job runs. The output reaches nothing.
+ * It applies only when the post answers nothing the job waits for and every output the job does
+ * not have is such a late one: an output for a call the job never asked the browser for (its own
+ * tool's, an unknown id) is still the 400 of client-tool-outputs.ts, answering nothing.
+ */
+import type { JobEvent } from '../../../shared/events'
+import type { JobState } from '../../../shared/reducer'
+import { applyEvent, createJobState } from '../../../shared/reducer'
+import type { JobSummary } from '../engine-types'
+import { JobNotFoundError } from '../errors'
+import type { JobsRouteContext } from '../http/handler'
+import type { ViewerFrame, ViewerSink } from '../viewer'
+import type { UiMessageInput } from './chat-request'
+import { clientOutputsOf, pendingOutputRequest } from './client-tool-answers'
+
+/** An answer that is no output: the request's expiry, or its void (`system:owner-lost`, `system:cancelled`). */
+const endedUnanswered = (answeredBy: string) => answeredBy === 'timeout' || answeredBy.startsWith('system:')
+
+/**
+ * The job of assistant message `messageId` of chat `chatId` and the state its stream starts from,
+ * when `message` holds outputs the job does not have (`output-available` on a call it did not
+ * complete) and every one of them is for a call the job asked the browser for and stopped waiting
+ * for without an output; otherwise null.
+ */
+export async function lateClientToolOutputs(context: JobsRouteContext, chatId: string, message: UiMessageInput, messageId: string): Promise<{ job: JobSummary, state: JobState } | null> {
+  const given = message.parts.flatMap(part => part.state === 'output-available' && typeof part.toolCallId === 'string' ? [part.toolCallId] : [])
+  if (given.length === 0) return null
+  let found
+  try {
+    found = await context.engine.getJob(context.userId, messageId)
+  }
+  catch (error) {
+    if (error instanceof JobNotFoundError) return null
+    throw error
+  }
+  const { job, state } = found
+  if (job.type !== 'chat' || job.threadId !== chatId) return null
+  // An output the job waits for is an answer (client-tool-answers.ts), not a late one.
+  if (clientOutputsOf(message).some(output => pendingOutputRequest(state, output.toolCallId))) return null
+  const late = new Set(given.filter(toolCallId => state.toolCalls.find(call => call.id === toolCallId)?.status !== 'completed'))
+  if (late.size === 0) return null
+  const start = await beforeFirstEnd(context, job, late)
+  return start ? { job, state: start } : null
+}
+
+/**
+ * Reads the job's log (as a viewer that attaches and leaves at once, chat-history.ts) for the
+ * `tool-output` requests of `calls`: the state just before the first of their ends (an answer
+ * that is no output, or the job's end while one waited), once every call was asked and ended so;
+ * null when one was never asked, or was answered.
+ */
+async function beforeFirstEnd(context: JobsRouteContext, job: JobSummary, calls: Set<string>): Promise<JobState | null> {
+  const frames: ViewerFrame[] = []
+  const sink: ViewerSink = { send: frame => frames.push(frame), comment() {}, close() {} }
+  const attachment = await context.engine.attachViewer(context.userId, job.id, sink, 0)
+  attachment.detach()
+  /** Each call's request: waiting, or how it ended. */
+  const requests = new Map<string, { requestId: string, ended: 'no' | 'unanswered' | 'answered' }>()
+  let known = createJobState({ id: job.id, type: job.type, createdAt: job.createdAt })
+  let start: JobState | null = null
+  const note = (toolCallId: string | undefined, requestId: string, ended: 'no' | 'unanswered' | 'answered') => {
+    if (toolCallId !== undefined && calls.has(toolCallId)) requests.set(toolCallId, { requestId, ended })
+  }
+  for (const frame of frames) {
+    if (frame.event === 'snapshot') {
+      // The log is not held from its start: what the snapshot knows of the requests.
+      known = frame.data
+      for (const input of known.pendingInputs) if (input.kind === 'tool-output') note(input.toolCallId, input.requestId, 'no')
+      for (const input of known.answeredInputs) if (input.kind === 'tool-output') note(input.toolCallId, input.requestId, endedUnanswered(input.answeredBy) ? 'unanswered' : 'answered')
+      if ([...requests.values()].some(request => request.ended === 'unanswered')) start ??= known
+      continue
+    }
+    const event = frame.data as JobEvent
+    if (event.type === 'input-request' && event.kind === 'tool-output') note(event.toolCallId, event.requestId, 'no')
+    if (event.type === 'input-response') {
+      const entry = [...requests].find(([, request]) => request.requestId === event.requestId)
+      if (entry) {
+        if (endedUnanswered(event.answeredBy)) start ??= known
+        note(entry[0], event.requestId, endedUnanswered(event.answeredBy) ? 'unanswered' : 'answered')
+      }
+    }
+    if (event.type === 'job-end') {
+      for (const [toolCallId, request] of requests) {
+        if (request.ended !== 'no') continue
+        start ??= known
+        note(toolCallId, request.requestId, 'unanswered')
+      }
+    }
+    known = applyEvent(known, event)
+  }
+  const everyLate = requests.size === calls.size && [...requests.values()].every(request => request.ended === 'unanswered')
+  return everyLate ? start : null
+}

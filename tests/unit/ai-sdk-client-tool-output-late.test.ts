@@ -1,0 +1,176 @@
+/**
+ * A client tool's output posted after its wait ended (a browser tool slower than
+ * `limits.inputTimeoutMs`, a tab asleep, a Stop from another tab): the chat route answers with the
+ * job's stream from just before the call's end — the call ends as it did, then what the model said
+ * without it — instead of a 400 the user could not act on, and the output reaches nothing.
+ * An output for a call the job never asked the browser for is still the 400, answering nothing.
+ * The job's wait runs on fake timers (the engine directly); the posts go through the real route.
+ */
+import { z } from 'zod'
+import { afterEach, describe, expect, it, vi } from 'vitest'
+import { runChatJob } from '../../server/lib/executor/run-chat-job'
+import type { ModelClient, ModelRequest } from '../../server/lib/model/types'
+import { createToolRegistry } from '../../server/lib/tools/registry'
+import { defineTool } from '../../server/utils/define-tool'
+import { chatRequest } from '../support/engine-harness'
+import { useServedRoutes } from '../support/route-app'
+
+vi.mock('nitropack/runtime', () => import('../support/nitro-runtime-mock'))
+
+const requests: ModelRequest[] = []
+/** Holds the model's answer after the tool results until opened. */
+let gate = Promise.resolve()
+/** Whether `get_time` (a server tool) fails. */
+let clockBroken = false
+
+/** To a user message: calls `get_location` (client) and `get_time` (server); after their results: what the location tool said. */
+const model: ModelClient = {
+  scripted: false,
+  async* stream(request) {
+    requests.push(request)
+    if (request.messages.at(-1)!.role === 'user') {
+      yield { type: 'tool-call', call: { id: 'call_loc', name: 'get_location', arguments: '{}' } }
+      yield { type: 'tool-call', call: { id: 'call_time', name: 'get_time', arguments: '{}' } }
+      yield { type: 'finish', finishReason: 'tool_calls' }
+      return
+    }
+    await gate
+    const told = String(request.messages.find(message => message.role === 'tool' && message.tool_call_id === 'call_loc')!.content)
+    yield { type: 'text-delta', text: told.includes('no output in time') ? 'Answered without your location.' : `Location tool said ${told}` }
+    yield { type: 'finish', finishReason: 'stop' }
+  },
+}
+
+const tools = createToolRegistry([
+  defineTool({ name: 'get_location', description: 'Where the browser is', parameters: z.object({}), runtime: 'client' }),
+  defineTool({
+    name: 'get_time',
+    description: 'The time',
+    parameters: z.object({}),
+    execute: () => {
+      if (clockBroken) throw new Error('clock broken')
+      return '12:00'
+    },
+  }),
+])
+
+const app = useServedRoutes({ runners: { chat: runChatJob }, model, tools, config: { limits: { inputTimeoutMs: 1_000 } } })
+
+afterEach(() => {
+  vi.useRealTimers()
+  gate = Promise.resolve()
+  clockBroken = false
+})
+
+/** Starts chat `chatId`'s job on fake timers and lets it reach the browser's wait; `end` then ends the wait (its expiry, a Stop). */
+async function jobThatWaited(chatId: string, end: (jobId: string) => Promise<unknown>) {
+  vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'Date'] })
+  const { job } = await app.engine.createJob('user-1', { request: { ...chatRequest, tools: ['get_location', 'get_time'] }, threadId: chatId })
+  await vi.advanceTimersByTimeAsync(100)
+  expect((await app.engine.getJob('user-1', job.id)).state.pendingInputs).toEqual([expect.objectContaining({ kind: 'tool-output', toolCallId: 'call_loc' })])
+  await end(job.id)
+  vi.useRealTimers()
+  return job.id
+}
+
+type ToolPart = { type: string, toolCallId: string, state: string, input: unknown, output?: unknown, errorText?: string }
+const locationOutput = (output: unknown): ToolPart => ({ type: 'tool-get_location', toolCallId: 'call_loc', state: 'output-available', input: {}, output })
+
+/** Posts, as `sendAutomaticallyWhen` does, the assistant message `jobId` with `parts` (after a step start). */
+function postOutputs(chatId: string, jobId: string, parts: ToolPart[]) {
+  const messages = [{ id: 'user-msg', role: 'user', parts: [{ type: 'text', text: 'hi' }] }, { id: jobId, role: 'assistant', parts: [{ type: 'step-start' }, ...parts] }]
+  return fetch(`${app.base}/api/jobs/chat`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ id: chatId, messages, trigger: 'submit-message', messageId: jobId }) })
+}
+
+type Chunk = { type: string, toolCallId?: string, delta?: string, output?: unknown, errorText?: string, finishReason?: string }
+const chunksOf = async (response: Response) => (await response.text()).split('\n').filter(line => line.startsWith('data: {')).map(line => JSON.parse(line.slice('data: '.length)) as Chunk)
+const textOf = (chunks: Chunk[]) => chunks.filter(chunk => chunk.type === 'text-delta').map(chunk => chunk.delta).join('')
+/** Whether any model request read `Berlin` (the late output). */
+const modelReadBerlin = () => requests.some(request => request.messages.some(message => JSON.stringify(message.content ?? '').includes('Berlin')))
+
+describe('a client tool\'s output posted after its wait ended', () => {
+  it('after its expiry, while the model still answers: the call\'s timeout end, then the rest live', async () => {
+    requests.length = 0
+    let openGate: () => void = () => {}
+    gate = new Promise<void>(resolve => (openGate = resolve))
+    const jobId = await jobThatWaited('chat-late-running', () => vi.advanceTimersByTimeAsync(1_000))
+    expect((await app.engine.getJob('user-1', jobId)).state.status).toBe('running')
+    const response = await postOutputs('chat-late-running', jobId, [locationOutput('Berlin')])
+    // Before: a 400 naming the part ("… the job ended this call as timeout …").
+    expect(response.status).toBe(200)
+    openGate()
+    const chunks = await chunksOf(response)
+    const end = chunks.findIndex(chunk => chunk.type === 'tool-output-error' && chunk.toolCallId === 'call_loc')
+    expect(chunks[end]!.errorText).toMatch(/gave no output in time/)
+    expect(chunks.findIndex(chunk => chunk.type === 'text-delta')).toBeGreaterThan(end)
+    expect(textOf(chunks)).toBe('Answered without your location.')
+    expect(chunks.at(-1)).toMatchObject({ type: 'finish', finishReason: 'stop' })
+    expect(chunks.some(chunk => chunk.output === 'Berlin')).toBe(false)
+    await app.engine.whenSettled(jobId)
+    expect((await app.engine.getJob('user-1', jobId)).state).toMatchObject({ status: 'completed', content: 'Answered without your location.' })
+    expect(modelReadBerlin()).toBe(false)
+  })
+
+  it('after its expiry, the job completed since: the same end and the answer, then the finish', async () => {
+    requests.length = 0
+    const jobId = await jobThatWaited('chat-late-completed', async (id) => {
+      await vi.advanceTimersByTimeAsync(1_000)
+      await app.engine.whenSettled(id)
+    })
+    expect((await app.engine.getJob('user-1', jobId)).state.status).toBe('completed')
+    const response = await postOutputs('chat-late-completed', jobId, [locationOutput('Berlin')])
+    // Before: the 400.
+    expect(response.status).toBe(200)
+    const chunks = await chunksOf(response)
+    expect(chunks.find(chunk => chunk.type === 'tool-output-error')).toMatchObject({ toolCallId: 'call_loc', errorText: expect.stringMatching(/gave no output in time/) })
+    expect(textOf(chunks)).toBe('Answered without your location.')
+    expect(chunks.at(-1)).toMatchObject({ type: 'finish', finishReason: 'stop' })
+    expect(requests).toHaveLength(2)
+    expect(modelReadBerlin()).toBe(false)
+  })
+
+  it('after a Stop while it waited: the call\'s stopped end, the job aborted, nothing runs', async () => {
+    requests.length = 0
+    const jobId = await jobThatWaited('chat-late-stopped', async (id) => {
+      await app.engine.abortJob('user-1', id)
+      await app.engine.whenSettled(id)
+    })
+    const response = await postOutputs('chat-late-stopped', jobId, [locationOutput('Berlin')])
+    // Before: the 400 ("… the job ended this call as stopped …").
+    expect(response.status).toBe(200)
+    const chunks = await chunksOf(response)
+    expect(chunks.find(chunk => chunk.type === 'tool-output-error')).toMatchObject({ toolCallId: 'call_loc', errorText: expect.stringMatching(/aborted/) })
+    expect(textOf(chunks)).toBe('')
+    expect((await app.engine.getJob('user-1', jobId)).state.status).toBe('aborted')
+    expect(requests).toHaveLength(1)
+  })
+
+  it('with an output for the job\'s own server tool\'s call (which failed) beside it: still the 400, naming that part, answering nothing', async () => {
+    requests.length = 0
+    clockBroken = true
+    const jobId = await jobThatWaited('chat-late-server', () => vi.advanceTimersByTimeAsync(1_000))
+    await app.engine.whenSettled(jobId)
+    const before = (await app.engine.getJob('user-1', jobId)).state
+    const timePart: ToolPart = { type: 'tool-get_time', toolCallId: 'call_time', state: 'output-available', input: {}, output: '13:00' }
+    const response = await postOutputs('chat-late-server', jobId, [locationOutput('Berlin'), timePart])
+    expect(response.status).toBe(400)
+    // Before: the 400 named the late output's part (1) first.
+    expect(await response.text()).toMatch(/^messages\.1\.parts\.2: an output for tool call "call_time" \(get_time\) that its job did not give: tools run in the background job on the server; the job ended this call as error/)
+    expect((await app.engine.getJob('user-1', jobId)).state).toEqual(before)
+    expect(requests).toHaveLength(2)
+  })
+
+  it('with an output for a call the job never had beside it: still the 400, naming that part, answering nothing', async () => {
+    requests.length = 0
+    const jobId = await jobThatWaited('chat-late-unknown', () => vi.advanceTimersByTimeAsync(1_000))
+    await app.engine.whenSettled(jobId)
+    const before = (await app.engine.getJob('user-1', jobId)).state
+    const stray: ToolPart = { type: 'tool-get_location', toolCallId: 'call_other', state: 'output-available', input: {}, output: 'Paris' }
+    const response = await postOutputs('chat-late-unknown', jobId, [locationOutput('Berlin'), stray])
+    expect(response.status).toBe(400)
+    // Before: the 400 named the late output's part (1) first.
+    expect(await response.text()).toMatch(/^messages\.1\.parts\.2: an output for tool call "call_other" \(get_location, a runtime: 'client' tool\) that its job did not give: .* the job has no such call/)
+    expect((await app.engine.getJob('user-1', jobId)).state).toEqual(before)
+    expect(requests).toHaveLength(2)
+  })
+})
