@@ -3,9 +3,17 @@
  * chat pages, its CSS, and the demo tools and workflows (`server/tools/`, `server/workflows/`).
  * `npm run dev` in the repository root starts it; `npm run build` builds it into `demo/.output`.
  */
+import { earlyComposerScript } from './app/lib/early-composer'
+
 export default defineNuxtConfig({
   extends: ['..'],
   compatibilityDate: '2026-11-01',
+  app: {
+    head: {
+      // Before the app runs, an Enter in the message box is noted and sent once it does (lib/early-composer.ts).
+      script: [{ key: 'early-composer', innerHTML: earlyComposerScript('composer-input') }],
+    },
+  },
   // Nuxt DevTools (Shift + Alt + D in `npm run dev`) has the layer's Background jobs tab.
   devtools: { enabled: true },
   runtimeConfig: {

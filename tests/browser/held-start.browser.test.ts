@@ -6,11 +6,14 @@
  *   "sending…" for screen readers), until the started turn takes its place.
  * - Regenerate was `disabled` while its send was on its way, which dropped the keyboard's focus to
  *   the page's body; a start that then failed left it there. It keeps the focus now (aria-disabled).
+ * - On a slow phone the server's page shows the box a second or more before the app runs: an Enter
+ *   pressed then added a line and sent nothing. It sends once the page is interactive now (the
+ *   text at that Enter; what was typed after it stays in the box).
  */
 import { describe, expect, it } from 'vitest'
 import type { Page } from 'playwright-core'
-import { screenshot, useDemoInBrowser, WAIT_MS } from './support/browser'
-import { openChat, send, waitForStatus } from './support/chat-page'
+import { DESKTOP, screenshot, useDemoInBrowser, WAIT_MS } from './support/browser'
+import { openChat, send, waitForHydration, waitForStatus } from './support/chat-page'
 import { holdRequest } from './support/held-request'
 
 const demo = useDemoInBrowser()
@@ -22,6 +25,7 @@ const focused = (page: Page) => page.evaluate(() => {
 
 /** Holds the page's next start (POST /api/jobs) until `release`: then it goes on, or fails with a 503 (`fail`). */
 const holdStart = (page: Page) => holdRequest(page, '**/api/jobs')
+const composer = (page: Page) => page.locator('#composer-input')
 
 describe('demo chat: a send on a slow network', () => {
   it('shows the message at once, in place of the new thread\'s empty state, until its turn is started', async () => {
@@ -69,5 +73,38 @@ describe('demo chat: a send on a slow network', () => {
     // Enter again: this time it goes.
     await page.keyboard.press('Enter')
     await expect.poll(() => page.locator('.version-switcher').textContent(), { timeout: WAIT_MS }).toContain('2 / 2')
+  })
+
+  it('keeps what is typed before the page is interactive, and sends an Enter pressed then once it is', async () => {
+    // The app's scripts held back: the server's page is all there is (on a slow phone, a second or more).
+    const context = await demo.sharedContext()
+    const page = context.pages()[0] ?? await context.newPage()
+    await page.setViewportSize(DESKTOP)
+    let release!: () => void
+    const released = new Promise<void>(resolve => release = resolve)
+    const appScripts = /\/_nuxt\/.*\.js$/
+    await page.route(appScripts, async (route) => {
+      await released
+      await route.continue().catch(() => {})
+    })
+    await page.goto(`${demo.url}/`, { waitUntil: 'commit' })
+    await composer(page).focus()
+    await page.keyboard.type('Sent before the app ran')
+    await page.keyboard.press('Enter')
+    await page.keyboard.type(' and the next words')
+    // Still the server's page; Enter added no line.
+    expect(await page.evaluate(() => typeof (window as { useNuxtApp?: unknown }).useNuxtApp)).toBe('undefined')
+    expect(await composer(page).inputValue()).toBe('Sent before the app ran and the next words')
+    const started = page.waitForRequest(request => request.method() === 'POST' && new URL(request.url()).pathname === '/api/jobs', { timeout: WAIT_MS })
+    release()
+    await waitForHydration(page)
+    await page.unroute(appScripts)
+    // Sent once interactive: the text at the Enter; what was typed after it stays in the box, focused.
+    const messages = JSON.parse((await started).postData()!).messages as Array<{ role: string, content: string }>
+    expect(messages.map(message => [message.role, message.content])).toEqual([['user', 'Sent before the app ran']])
+    const first = (await page.locator('.turn').first().getAttribute('data-job-id'))!
+    expect(await composer(page).inputValue()).toBe(' and the next words')
+    expect(await focused(page)).toBe('composer-input')
+    await waitForStatus(page, first, 'completed')
   })
 })
