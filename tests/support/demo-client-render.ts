@@ -177,7 +177,8 @@ export function mountClient(root: Component, components: Record<string, Componen
   app.config.warnHandler = (message, _instance, trace) => {
     if (!message.startsWith('Avoid app logic that relies on enumerating keys')) console.warn(`[Vue warn]: ${message}${trace}`)
   }
-  for (const [name, component] of Object.entries(components)) app.component(name, component)
+  // Nuxt registers a `Lazy` twin of each component (loaded in its own chunk): here it is the same one, loaded already.
+  for (const [name, component] of Object.entries(components)) app.component(name, component).component(`Lazy${name}`, component)
   const container = node('#root')
   app.mount(container)
   return { container, unmount: () => app.unmount() }

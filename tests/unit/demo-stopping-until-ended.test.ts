@@ -144,7 +144,7 @@ describe('JobTurn: the read the thread\'s Stop falls back to', () => {
         read = provideTurnReads()
         return () => (shown.value ? vue.h(JobTurn, { job: chatJob('j1', 'running') }) : null)
       },
-    }), { UserMessage: Empty, TurnFooter: Empty, MarkdownBlocks: Empty, ReasoningBlock: Empty, ToolCallRow: Empty, InputPrompt: Empty, WorkflowProgress: Empty, FailureNote: Empty, TypingIndicator: Empty })
+    }), { UserMessage: Empty, TurnFooter: Empty, MarkdownBlocks: Empty, MarkdownHtml: Empty, ReasoningBlock: Empty, ToolCallRow: Empty, InputPrompt: Empty, WorkflowProgress: Empty, FailureNote: Empty, TypingIndicator: Empty })
     await read('j1')
     expect(refreshed).toEqual(['j1'])
     shown.value = false

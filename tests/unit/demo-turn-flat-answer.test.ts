@@ -53,7 +53,7 @@ async function renderedAnswer(seen: Seen): Promise<{ tone: unknown, chip: string
   vi.stubGlobal('useServerReturn', () => ({ waiting: vue.ref(null), start: () => {} }))
   const job: ThreadJob = { id: 'j1', type: 'chat', status: seen.status, threadId: 't1', messageId: null, title: 'A story', prompt: 'A story', createdAt: 1, updatedAt: 1, endedAt: null, lastSeq: 3 }
   const TypingIndicator = vue.defineComponent({ setup: () => () => vue.h('p', { class: 'typing-indicator' }) })
-  const stand = { UserMessage: Empty, TurnFooter: Empty, MarkdownBlocks: Empty, ReasoningBlock: Empty, ToolCallRow: Empty, InputPrompt: Empty, WorkflowProgress: Empty, FailureNote: Empty, TypingIndicator }
+  const stand = { UserMessage: Empty, TurnFooter: Empty, MarkdownBlocks: Empty, MarkdownHtml: Empty, ReasoningBlock: Empty, ToolCallRow: Empty, InputPrompt: Empty, WorkflowProgress: Empty, FailureNote: Empty, TypingIndicator }
   const { container, unmount } = mountClient(vue.defineComponent({ setup: () => () => vue.h(JobTurn, { job }) }), stand)
   await vue.nextTick()
   const answer = allNodes(container).find(node => String(node.props.class).includes('bubble-assistant'))!

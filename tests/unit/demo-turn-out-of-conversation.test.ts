@@ -118,7 +118,7 @@ describe('JobTurn: the out-of-conversation mark', () => {
     vi.stubGlobal('useCodeCopy', () => ({ copied: vue.ref(null), failed: vue.ref(null), onCodeClick: () => {} }))
     vi.stubGlobal('useServerReturn', () => ({ waiting: vue.ref(null), start: () => {} }))
     const props = { job: job('j1', 'First', 1), outOfConversation, olderVersion }
-    const { container, unmount } = mountClient(vue.defineComponent({ setup: () => () => vue.h(JobTurnView, props) }), { UserMessage: Empty, TurnFooter: Empty, MarkdownBlocks: Empty, ReasoningBlock: Empty, ToolCallRow: Empty, InputPrompt: Empty, WorkflowProgress: Empty })
+    const { container, unmount } = mountClient(vue.defineComponent({ setup: () => () => vue.h(JobTurnView, props) }), { UserMessage: Empty, TurnFooter: Empty, MarkdownBlocks: Empty, MarkdownHtml: Empty, ReasoningBlock: Empty, ToolCallRow: Empty, InputPrompt: Empty, WorkflowProgress: Empty })
     return { article: allNodes(container).find(node => node.tag === 'article')!, unmount }
   }
 

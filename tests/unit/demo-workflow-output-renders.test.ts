@@ -11,6 +11,7 @@ import type { WorkflowVisit } from '../../demo/app/lib/workflow-view'
 import { allNodes, mountClient, withClientTemplate } from '../support/demo-client-render'
 import WorkflowProgressSsr from '../../demo/app/components/WorkflowProgress.vue'
 import WorkflowOutputSsr from '../../demo/app/components/WorkflowOutput.vue'
+import MarkdownHtmlSsr from '../../demo/app/components/MarkdownHtml.vue'
 
 /** The texts given to the Markdown renderer. */
 const rendered: string[] = []
@@ -27,6 +28,7 @@ vi.mock('../../demo/app/lib/markdown', async (importOriginal) => {
 
 const WorkflowProgress = withClientTemplate(WorkflowProgressSsr, 'demo/app/components/WorkflowProgress.vue')
 const WorkflowOutput = withClientTemplate(WorkflowOutputSsr, 'demo/app/components/WorkflowOutput.vue')
+const MarkdownHtml = withClientTemplate(MarkdownHtmlSsr, 'demo/app/components/MarkdownHtml.vue')
 
 beforeEach(() => {
   rendered.length = 0
@@ -48,7 +50,7 @@ describe('workflow steps while a draft streams', () => {
   it('renders each finished step\'s output once, not again on every new state', async () => {
     const outputs: unknown[] = ['## Plan\n\n- one\n- two', { facts: ['a', 'b'] }, 'A **summary**.']
     const shown = vue.shallowRef(visits(outputs, 'piece 0'))
-    const { container, unmount } = mountClient(vue.defineComponent({ setup: () => () => vue.h(WorkflowProgress, { visits: shown.value }) }), { WorkflowOutput })
+    const { container, unmount } = mountClient(vue.defineComponent({ setup: () => () => vue.h(WorkflowProgress, { visits: shown.value }) }), { WorkflowOutput, MarkdownHtml })
     await vue.nextTick()
     expect(rendered).toHaveLength(3)
     const shownOutputs = allNodes(container).filter(node => String(node.props.class).includes('workflow-output'))

@@ -4,7 +4,7 @@
  * for a moment ("Copy failed" when the browser would not copy).
  */
 import { watch } from 'vue'
-import { CODE_COPY_LABEL } from '../lib/code-highlight'
+import { CODE_COPY_LABEL } from '../lib/code-copy-label'
 import { copyAnnouncement } from '../lib/copy-announcements'
 import { useCopy } from './useCopy'
 

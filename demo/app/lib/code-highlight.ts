@@ -15,8 +15,7 @@ import typescript from 'highlight.js/lib/languages/typescript'
 import xml from 'highlight.js/lib/languages/xml'
 import yaml from 'highlight.js/lib/languages/yaml'
 
-/** The text of a code block's copy button (the page swaps it for "Copied" for a moment). */
-export const CODE_COPY_LABEL = 'Copy'
+export { CODE_COPY_LABEL } from './code-copy-label'
 
 const LANGUAGES = { bash, css, diff, javascript, json, python, sql, typescript, xml, yaml }
 for (const [name, language] of Object.entries(LANGUAGES)) hljs.registerLanguage(name, language)
