@@ -23,6 +23,7 @@ import type { ToolRegistry } from './tools/types'
 import type { WorkflowRegistry } from './workflows/types'
 import type { ResumedRun } from './run-manager'
 import type { TimerSet } from './timers'
+import type { TakenOver } from './take-over'
 import { createTakeOver } from './take-over'
 import { takenOverJobStart } from './job-start'
 import { createLapseWake } from './lapse-wake'
@@ -75,7 +76,7 @@ export function createCluster(options: ClusterOptions) {
    * lease is this instance's, so no scan lists them as lapsed until it lapses too. Each scan tries
    * them again first, a few times at most (then the lease is left to lapse, to any instance).
    */
-  const claimedNotTaken = new Map<string, { record: JobRecord & { lease: JobLease }, jobStartedAtMs: number, tries: number }>()
+  const claimedNotTaken = new Map<string, { record: TakenOver, jobStartedAtMs: number, tries: number }>()
   /**
    * How long this instance counts as alive after each scan: lapsed before the leases of its jobs
    * do (a lost instance is no longer counted when its jobs are shared out), yet past the next scan.
@@ -160,13 +161,15 @@ export function createCluster(options: ClusterOptions) {
           left.add(expired.id)
           continue
         }
+        // The instance whose lease lapsed, read before the claim replaces it: the takeover lines name it.
+        const lostOwner = expired.lease?.instanceId ?? null
         const leaseAskedAtMs = performance.now()
         const lease = await provider.claimLease(expired.id, instanceId, config.lease.durationMs)
         if (!lease) continue
         recovered++
         // The job's time limit counts from its first start, read on the store's clock (job-start.ts).
         const jobStartedAtMs = takenOverJobStart({ record: expired, lease, leaseMs: config.lease.durationMs, claimAskedAtMs: leaseAskedAtMs, now })
-        await takeOverHeld({ ...expired, lease }, leaseAskedAtMs, jobStartedAtMs, config, 1)
+        await takeOverHeld({ ...expired, lease, lostOwner }, leaseAskedAtMs, jobStartedAtMs, config, 1)
       }
       leftToOthers = left
       cannotRun = unrunnable
@@ -182,7 +185,7 @@ export function createCluster(options: ClusterOptions) {
    * Takes over a job whose lease this instance holds (`jobStartedAtMs`: when the job first started,
    * on `performance.now()`); on a failure it is kept to be tried again (`tries` so far) and the error thrown.
    */
-  async function takeOverHeld(record: JobRecord & { lease: JobLease }, leaseAskedAtMs: number, jobStartedAtMs: number, config: BackgroundJobsConfig, tries: number): Promise<void> {
+  async function takeOverHeld(record: TakenOver, leaseAskedAtMs: number, jobStartedAtMs: number, config: BackgroundJobsConfig, tries: number): Promise<void> {
     try {
       await takeOver(record, leaseAskedAtMs, config, jobStartedAtMs)
     }

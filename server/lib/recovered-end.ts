@@ -35,6 +35,9 @@ export interface RecoveredEndsOptions {
   jobEnded?: (job: JobRecord, state: JobState) => Promise<void>
 }
 
+/** Which instance lost the job (null: not known) and which ended it: this one (the takeover lines). */
+export interface RecoveredOwners { instanceId: string, lostOwner: string | null }
+
 /** How a recovered job ends. */
 type RecoveredOutcome = { status: 'completed' } | { status: 'failed' | 'aborted', error: JobError }
 
@@ -66,7 +69,7 @@ export function createRecoveredEnds(options: RecoveredEndsOptions) {
    * when the job first started, on `performance.now()` (job-start.ts) — its duration counts from
    * there, as a run's end does (run-end.ts); 0 when not known.
    */
-  async function store(record: JobRecord & { lease: JobLease }, state: JobState, config: BackgroundJobsConfig, outcome: RecoveredOutcome, jobStartedAtMs?: number): Promise<boolean> {
+  async function store(record: JobRecord & { lease: JobLease }, state: JobState, config: BackgroundJobsConfig, outcome: RecoveredOutcome, jobStartedAtMs?: number, owners?: RecoveredOwners): Promise<boolean> {
     const { epoch } = record.lease
     const seq = state.seq + 1
     // What the lost owner's stored steps and calls add up to, as a takeover run's end counts them,
@@ -78,7 +81,7 @@ export function createRecoveredEnds(options: RecoveredEndsOptions) {
       : { ...failedJobEnd(seq, now(), outcome.error, epoch) as Extract<JobEvent, { type: 'job-end' }>, status: outcome.status, metrics }
     const error = outcome.status === 'completed' ? undefined : outcome.error
     const result = await appendEnd(record.id, end, epoch)
-    logger.info('ended a job whose owner was lost', { jobId: record.id, status: outcome.status, ...(error ? { code: error.code } : {}), ok: result.ok, requestId: creatingRequestIdOf(record.request) })
+    logger.info('ended a job whose owner was lost', { jobId: record.id, status: outcome.status, ...(error ? { code: error.code } : {}), ok: result.ok, ...owners, requestId: creatingRequestIdOf(record.request) })
     // This instance wrote the end: count it (jobs_ended_total, job_errors_total{code="owner-lost"})
     // and log it as every end is logged.
     if (result.ok) {
@@ -99,8 +102,8 @@ export function createRecoveredEnds(options: RecoveredEndsOptions) {
    * Ends a recovered job `failed` with `failure` — `aborted` when its user aborted it while nobody
    * owned it (`abortedMeanwhile`). `jobStartedAtMs`: as for `store`.
    */
-  function endRecovered(record: JobRecord & { lease: JobLease }, state: JobState, config: BackgroundJobsConfig, failure: JobError, abortedMeanwhile = false, jobStartedAtMs?: number): Promise<boolean> {
-    return store(record, state, config, abortedMeanwhile ? { status: 'aborted', error: { code: 'aborted', message: 'Aborted by the user' } } : { status: 'failed', error: failure }, jobStartedAtMs)
+  function endRecovered(record: JobRecord & { lease: JobLease }, state: JobState, config: BackgroundJobsConfig, failure: JobError, abortedMeanwhile = false, jobStartedAtMs?: number, owners?: RecoveredOwners): Promise<boolean> {
+    return store(record, state, config, abortedMeanwhile ? { status: 'aborted', error: { code: 'aborted', message: 'Aborted by the user' } } : { status: 'failed', error: failure }, jobStartedAtMs, owners)
   }
 
   /**
@@ -110,13 +113,13 @@ export function createRecoveredEnds(options: RecoveredEndsOptions) {
    * text, as its owner would have (filtered-answer.ts; `textStarts`: where each round began,
    * round-text.ts). `jobStartedAtMs`: as for `store`.
    */
-  function endLostChat(record: JobRecord & { lease: JobLease }, state: JobState, config: BackgroundJobsConfig, abortedMeanwhile: boolean, textStarts?: RoundTextStarts, jobStartedAtMs?: number): Promise<boolean> {
+  function endLostChat(record: JobRecord & { lease: JobLease }, state: JobState, config: BackgroundJobsConfig, abortedMeanwhile: boolean, textStarts?: RoundTextStarts, jobStartedAtMs?: number, owners?: RecoveredOwners): Promise<boolean> {
     if (!abortedMeanwhile && answeredBefore(state)) {
-      if (!isFilteredAnswer(state.steps.findLast(step => !step.nodeId)?.finishReason, prefillOf(state, textStarts))) return store(record, state, config, { status: 'completed' }, jobStartedAtMs)
+      if (!isFilteredAnswer(state.steps.findLast(step => !step.nodeId)?.finishReason, prefillOf(state, textStarts))) return store(record, state, config, { status: 'completed' }, jobStartedAtMs, owners)
       const filtered = filteredAnswer()
-      return endRecovered(record, state, config, { code: filtered.code, message: filtered.message, ...filtered.details }, false, jobStartedAtMs)
+      return endRecovered(record, state, config, { code: filtered.code, message: filtered.message, ...filtered.details }, false, jobStartedAtMs, owners)
     }
-    return endRecovered(record, state, config, { code: 'owner-lost', message: 'The server running this job stopped; the text so far is kept', failedDuring: 'engine' }, abortedMeanwhile, jobStartedAtMs)
+    return endRecovered(record, state, config, { code: 'owner-lost', message: 'The server running this job stopped; the text so far is kept', failedDuring: 'engine' }, abortedMeanwhile, jobStartedAtMs, owners)
   }
 
   return { endRecovered, endLostChat }

@@ -35,6 +35,9 @@ export interface TakeOverOptions {
   jobEnded?: (job: JobRecord, state: JobState) => Promise<void>
 }
 
+/** A lapsed job as the scan listed it, under the lease this instance claimed; `lostOwner`: the instance whose lease lapsed. */
+export type TakenOver = JobRecord & { lease: JobLease, lostOwner?: string | null }
+
 /** Creates the step of a recovery scan that follows a claim. */
 export function createTakeOver(options: TakeOverOptions) {
   const { provider, logger } = options
@@ -56,7 +59,7 @@ export function createTakeOver(options: TakeOverOptions) {
    * clock, job-start.ts). Rejects with the store's error when a read or the end's write fails: the
    * lease is still this instance's then (the caller tries again).
    */
-  return async function takeOver(listed: JobRecord & { lease: JobLease }, leaseAskedAtMs: number, config: BackgroundJobsConfig, jobStartedAtMs?: number): Promise<void> {
+  return async function takeOver(listed: TakenOver, leaseAskedAtMs: number, config: BackgroundJobsConfig, jobStartedAtMs?: number): Promise<void> {
     const { lease } = listed
     const countTakeover = (outcome: 'resumed' | 'ended' | 'already-ended') => useMetrics().increment('lease_takeovers_total', { type: listed.type, outcome })
     // The scan lists lapsed jobs without their whole requests (`listExpiredLeases`): the job's is
@@ -69,6 +72,8 @@ export function createTakeOver(options: TakeOverOptions) {
       return
     }
     const record = { ...stored, lease }
+    // Which instance lost the job and which has it now, on the takeover lines (an operator reads one instance's log).
+    const owners = { instanceId: lease.instanceId, lostOwner: listed.lostOwner ?? null }
     // Controls sent while nobody owned the job: the run acts on them before it starts anything,
     // and a job that is only ended here ends `aborted` when its user aborted it meanwhile.
     const controls = await provider.readControls?.(record.id)
@@ -77,7 +82,7 @@ export function createTakeOver(options: TakeOverOptions) {
       // Past its time limit, counted from its first start (job-start.ts): ended as a lost owner's
       // job is (its unanswered calls counted `error`), nothing run again.
       if (jobStartedAtMs !== undefined && performance.now() - jobStartedAtMs >= config.limits.jobTimeoutMs) {
-        if (await endRecovered(record, state, config, { code: 'timeout', message: timeLimitMessage(config, true) }, abortedMeanwhile, jobStartedAtMs)) countTakeover('ended')
+        if (await endRecovered(record, state, config, { code: 'timeout', message: timeLimitMessage(config, true) }, abortedMeanwhile, jobStartedAtMs, owners)) countTakeover('ended')
         return
       }
       // The request comes back from the shared store: it runs again only if a route would accept it.
@@ -85,20 +90,20 @@ export function createTakeOver(options: TakeOverOptions) {
       if (!check.ok) {
         logger.warn('a recovered job\'s stored request is invalid; not running it', { jobId: record.id, error: check.error.message, requestId: creatingRequestIdOf(record.request) })
         // Counted once the end is stored: a write that failed leaves the job for the next scan.
-        if (await endRecovered(record, state, config, check.error, abortedMeanwhile, jobStartedAtMs)) countTakeover('ended')
+        if (await endRecovered(record, state, config, check.error, abortedMeanwhile, jobStartedAtMs, owners)) countTakeover('ended')
         return
       }
       const textStarts = record.type === 'chat' ? await chatRoundStarts(record) : undefined
       options.startRun({ ...record, request: check.request }, config, { state, lease, leaseAskedAtMs, ...(jobStartedAtMs === undefined ? {} : { jobStartedAtMs }), ...(textStarts ? { textStarts } : {}), ...(controls ? { controls } : {}) })
       // No run when the engine was disposed meanwhile: its lease lapses to another instance, which counts the takeover.
       if (!options.runs.has(record.id)) return
-      logger.info('resuming a job whose owner was lost', { jobId: record.id, type: record.type, ...workflowField(record.request), fromSeq: state.seq, ...traceField(options.runs.get(record.id)?.trace.traceId) })
+      logger.info('resuming a job whose owner was lost', { jobId: record.id, type: record.type, ...workflowField(record.request), fromSeq: state.seq, ...owners, ...traceField(options.runs.get(record.id)?.trace.traceId) })
       countTakeover('resumed')
       return
     }
     // A last round the content filter ended: whether it wrote anything needs the rounds' starts (a log read, only then).
     const filtered = state.steps.findLast(step => !step.nodeId)?.finishReason === 'content_filter'
     const textStarts = filtered ? await chatRoundStarts(record) : undefined
-    if (await endLostChat(record, state, config, abortedMeanwhile, textStarts, jobStartedAtMs)) countTakeover('ended')
+    if (await endLostChat(record, state, config, abortedMeanwhile, textStarts, jobStartedAtMs, owners)) countTakeover('ended')
   }
 }
