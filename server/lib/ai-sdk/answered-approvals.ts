@@ -19,9 +19,9 @@
 import { isTerminalStatus } from '../../../shared/events'
 import type { JobState } from '../../../shared/reducer'
 import type { JobSummary } from '../engine-types'
-import { JobNotFoundError } from '../errors'
 import type { JobsRouteContext } from '../http/handler'
 import type { ApprovalAnswer } from './chat-request'
+import { chatJobOf } from './chat-job'
 import { continuationStart } from './continuation-start'
 
 /**
@@ -31,16 +31,9 @@ import { continuationStart } from './continuation-start'
  */
 export async function answeredAlready(context: JobsRouteContext, chatId: string, messageId: string | undefined, answers: ApprovalAnswer[]): Promise<{ job: JobSummary, state: JobState } | null> {
   if (!messageId || answers.length === 0) return null
-  let found
-  try {
-    found = await context.engine.getJob(context.userId, messageId)
-  }
-  catch (error) {
-    if (error instanceof JobNotFoundError) return null
-    throw error
-  }
+  const found = await chatJobOf(context, chatId, messageId)
+  if (!found) return null
   const { job, state } = found
-  if (job.type !== 'chat' || job.threadId !== chatId) return null
   const ended = isTerminalStatus(state.status)
   const over = answers.every(answer => state.answeredInputs.some(input => input.requestId === answer.approvalId)
     || (ended && state.toolCalls.some(call => call.approvalId === answer.approvalId)))

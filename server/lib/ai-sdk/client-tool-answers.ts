@@ -10,10 +10,11 @@
  */
 import type { JobState } from '../../../shared/reducer'
 import type { JobSummary } from '../engine-types'
-import { InputConflictError, JobNotFoundError } from '../errors'
+import { InputConflictError } from '../errors'
 import type { ClientToolAnswer } from '../executor/client-tool-output'
 import type { JobsRouteContext } from '../http/handler'
 import type { UiMessageInput } from './chat-request'
+import { chatJobOf } from './chat-job'
 import { continuationStart } from './continuation-start'
 import { isTerminalStatus } from '../../../shared/events'
 
@@ -52,16 +53,9 @@ export function pendingOutputRequest(state: Pick<JobState, 'pendingInputs'>, too
 export async function answerClientToolOutputs(context: JobsRouteContext, chatId: string, message: UiMessageInput, messageId: string): Promise<{ job: JobSummary, state: JobState } | null> {
   const outputs = clientOutputsOf(message)
   if (outputs.length === 0) return null
-  let found
-  try {
-    found = await context.engine.getJob(context.userId, messageId)
-  }
-  catch (error) {
-    if (error instanceof JobNotFoundError) return null
-    throw error
-  }
+  const found = await chatJobOf(context, chatId, messageId)
+  if (!found) return null
   const { job, state } = found
-  if (job.type !== 'chat' || job.threadId !== chatId) return null
   const pending = outputs.flatMap(output => {
     const requestId = pendingOutputRequest(state, output.toolCallId)
     return requestId ? [{ requestId, answer: output.answer }] : []

@@ -16,10 +16,10 @@ import type { JobEvent } from '../../../shared/events'
 import type { JobState } from '../../../shared/reducer'
 import { applyEvent, createJobState } from '../../../shared/reducer'
 import type { JobSummary } from '../engine-types'
-import { JobNotFoundError } from '../errors'
 import type { JobsRouteContext } from '../http/handler'
 import type { ViewerFrame, ViewerSink } from '../viewer'
 import type { UiMessageInput } from './chat-request'
+import { chatJobOf } from './chat-job'
 import { clientOutputsOf, pendingOutputRequest } from './client-tool-answers'
 
 /** An answer that is no output: the request's expiry, or its void (`system:owner-lost`, `system:cancelled`). */
@@ -34,16 +34,9 @@ const endedUnanswered = (answeredBy: string) => answeredBy === 'timeout' || answ
 export async function lateClientToolOutputs(context: JobsRouteContext, chatId: string, message: UiMessageInput, messageId: string): Promise<{ job: JobSummary, state: JobState } | null> {
   const given = message.parts.flatMap(part => part.state === 'output-available' && typeof part.toolCallId === 'string' ? [part.toolCallId] : [])
   if (given.length === 0) return null
-  let found
-  try {
-    found = await context.engine.getJob(context.userId, messageId)
-  }
-  catch (error) {
-    if (error instanceof JobNotFoundError) return null
-    throw error
-  }
+  const found = await chatJobOf(context, chatId, messageId)
+  if (!found) return null
   const { job, state } = found
-  if (job.type !== 'chat' || job.threadId !== chatId) return null
   // An output the job waits for is an answer (client-tool-answers.ts), not a late one.
   if (clientOutputsOf(message).some(output => pendingOutputRequest(state, output.toolCallId))) return null
   const late = new Set(given.filter(toolCallId => state.toolCalls.find(call => call.id === toolCallId)?.status !== 'completed'))
