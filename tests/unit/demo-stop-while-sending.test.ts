@@ -50,8 +50,10 @@ function thread() {
   })
   const stopJobId = vue.ref<string | null>(null)
   // In a scope, as in a component (its wait for a stopped turn's end is dropped with it).
+  // An abort ends the job's turn at once (its job-end came): Stop does not wait out STOP_END_WAIT_MS.
   const stops = vue.effectScope().run(() => useThreadStop({ stopJobId, sending, abort: async (jobId) => {
     aborted.push(jobId)
+    if (stopJobId.value === jobId) stopJobId.value = null
   }, composerError }))!
   started = stops.started
   return { send, sending, stops, stopJobId, aborted, answers, composerError }
