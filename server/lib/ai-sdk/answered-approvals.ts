@@ -21,7 +21,7 @@ import type { JobState } from '../../../shared/reducer'
 import type { JobSummary } from '../engine-types'
 import type { JobsRouteContext } from '../http/handler'
 import type { ApprovalAnswer } from './chat-request'
-import { chatJobOf } from './chat-job'
+import { chatJobOf, postedJob } from './chat-job'
 import { continuationStart } from './continuation-start'
 
 /**
@@ -31,7 +31,7 @@ import { continuationStart } from './continuation-start'
  */
 export async function answeredAlready(context: JobsRouteContext, chatId: string, messageId: string | undefined, answers: ApprovalAnswer[]): Promise<{ job: JobSummary, state: JobState } | null> {
   if (!messageId || answers.length === 0) return null
-  const found = await chatJobOf(context, chatId, messageId)
+  const found = await chatJobOf(postedJob(context, messageId), chatId)
   if (!found) return null
   const { job, state } = found
   const ended = isTerminalStatus(state.status)

@@ -14,6 +14,7 @@ import { InputConflictError } from '../errors'
 import type { ClientToolAnswer } from '../executor/client-tool-output'
 import type { JobsRouteContext } from '../http/handler'
 import type { UiMessageInput } from './chat-request'
+import type { PostedJob } from './chat-job'
 import { chatJobOf } from './chat-job'
 import { continuationStart } from './continuation-start'
 import { isTerminalStatus } from '../../../shared/events'
@@ -50,10 +51,10 @@ export function pendingOutputRequest(state: Pick<JobState, 'pendingInputs'>, too
  * is a `400` (InvalidAnswerError); one taken elsewhere meanwhile is left to the job's stream,
  * unless none was taken (`409`).
  */
-export async function answerClientToolOutputs(context: JobsRouteContext, chatId: string, message: UiMessageInput, messageId: string): Promise<{ job: JobSummary, state: JobState } | null> {
+export async function answerClientToolOutputs(context: JobsRouteContext, chatId: string, message: UiMessageInput, posted: PostedJob): Promise<{ job: JobSummary, state: JobState } | null> {
   const outputs = clientOutputsOf(message)
   if (outputs.length === 0) return null
-  const found = await chatJobOf(context, chatId, messageId)
+  const found = await chatJobOf(posted, chatId)
   if (!found) return null
   const { job, state } = found
   const pending = outputs.flatMap(output => {

@@ -11,11 +11,10 @@
  * that other one is the part the 400 names.
  * A post that also answers tool approvals is checked the same way, before any answer is taken.
  */
-import type { JobState } from '../../../shared/reducer'
-import { JobNotFoundError } from '../errors'
 import type { JobsRouteContext } from '../http/handler'
 import { RequestError } from '../http/request'
 import type { UiMessageInput } from './chat-request'
+import type { PostedJob } from './chat-job'
 import { pendingOutputRequest } from './client-tool-answers'
 
 /** The tool name of a tool part (`tool-<name>`, or a `dynamic-tool`'s `toolName`); null for other parts. */
@@ -30,20 +29,15 @@ function toolNameOf(part: UiMessageInput['parts'][number]): string | null {
  * is about — with nothing to answer, or with approval answers; `field` names it in the body) holds
  * a tool output its job does not have as completed.
  */
-export async function refuseClientToolOutputs(context: JobsRouteContext, message: UiMessageInput, messageId: string, field: string): Promise<void> {
+export async function refuseClientToolOutputs(context: JobsRouteContext, message: UiMessageInput, posted: PostedJob, field: string): Promise<void> {
   const outputs = message.parts.flatMap((part, index) => {
     const name = toolNameOf(part)
     return name !== null && part.state === 'output-available' && typeof part.toolCallId === 'string' ? [{ name, toolCallId: part.toolCallId, index }] : []
   })
   if (outputs.length === 0) return
-  let state: JobState
-  try {
-    ({ state } = await context.engine.getJob(context.userId, messageId))
-  }
-  catch (error) {
-    if (error instanceof JobNotFoundError) return
-    throw error
-  }
+  const found = await posted()
+  if (!found) return
+  const { state } = found
   const refused = outputs.flatMap(({ name, toolCallId, index }) => {
     const call = state.toolCalls.find(candidate => candidate.id === toolCallId)
     // Completed, or a client tool's call its job waits for: this output is its answer (client-tool-answers.ts).

@@ -19,6 +19,7 @@ import type { JobSummary } from '../engine-types'
 import type { JobsRouteContext } from '../http/handler'
 import type { ViewerFrame, ViewerSink } from '../viewer'
 import type { UiMessageInput } from './chat-request'
+import type { PostedJob } from './chat-job'
 import { chatJobOf } from './chat-job'
 import { clientOutputsOf, pendingOutputRequest } from './client-tool-answers'
 
@@ -31,10 +32,10 @@ const endedUnanswered = (answeredBy: string) => answeredBy === 'timeout' || answ
  * complete) and every one of them is for a call the job asked the browser for and stopped waiting
  * for without an output; otherwise null.
  */
-export async function lateClientToolOutputs(context: JobsRouteContext, chatId: string, message: UiMessageInput, messageId: string): Promise<{ job: JobSummary, state: JobState } | null> {
+export async function lateClientToolOutputs(context: JobsRouteContext, chatId: string, message: UiMessageInput, posted: PostedJob): Promise<{ job: JobSummary, state: JobState } | null> {
   const given = message.parts.flatMap(part => part.state === 'output-available' && typeof part.toolCallId === 'string' ? [part.toolCallId] : [])
   if (given.length === 0) return null
-  const found = await chatJobOf(context, chatId, messageId)
+  const found = await chatJobOf(posted, chatId)
   if (!found) return null
   const { job, state } = found
   // An output the job waits for is an answer (client-tool-answers.ts), not a late one.

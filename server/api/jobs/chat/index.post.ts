@@ -23,6 +23,7 @@ import { readChatRequest } from '../../../lib/ai-sdk/chat-request'
 import { refuseClientToolOutputs } from '../../../lib/ai-sdk/client-tool-outputs'
 import { answerClientToolOutputs } from '../../../lib/ai-sdk/client-tool-answers'
 import { lateClientToolOutputs } from '../../../lib/ai-sdk/late-client-outputs'
+import { postedJob } from '../../../lib/ai-sdk/chat-job'
 import { endDroppedTurns, turnsToDrop } from '../../../lib/ai-sdk/dropped-turns'
 import { activeChatJobs, answerChatApprovals, chatTurnInput, nothingKnown, refuseUnknownTools } from '../../../lib/ai-sdk/chat-turn'
 import { startReplacingTurn } from '../../../lib/ai-sdk/replaced-answers'
@@ -44,21 +45,24 @@ export default defineJobsHandler(context => withRetryHint(() => withStreamSlot(c
   const intent = readChatRequest(await readChatBody(context.event, context.config.limits.maxChatBodyBytes))
   if (intent.kind === 'settled') {
     // A client tool's output after its wait ended (expired, stopped): the job's stream from before that end (late-client-outputs.ts).
-    const late = await lateClientToolOutputs(context, intent.request.id, intent.message, intent.messageId)
+    // One read of the message's job serves the three questions below (chat-job.ts).
+    const posted = postedJob(context, intent.messageId)
+    const late = await lateClientToolOutputs(context, intent.request.id, intent.message, posted)
     if (late) return serveUiStream(context, late.job.id, late.state)
     // A tool output from the client (addToolOutput) the job never had: a 400, not a silent settle (client-tool-outputs.ts).
-    await refuseClientToolOutputs(context, intent.message, intent.messageId, intent.field)
+    await refuseClientToolOutputs(context, intent.message, posted, intent.field)
     // A client tool's output its job waits for: its answer, and the job's stream goes on (client-tool-answers.ts).
-    const outputs = await answerClientToolOutputs(context, intent.request.id, intent.message, intent.messageId)
+    const outputs = await answerClientToolOutputs(context, intent.request.id, intent.message, posted)
     if (outputs) return serveUiStream(context, outputs.job.id, outputs.state)
     return sendSettledStream(context.event.node.res, intent.messageId, asksApproval(intent.message))
   }
   if (intent.kind === 'approvals') {
     const messageId = intent.message.id
     // The same 400 with approvals: checked before any is answered, so a refused post answers none.
-    if (messageId) await refuseClientToolOutputs(context, intent.message, messageId, intent.field)
+    const posted = messageId ? postedJob(context, messageId) : null
+    if (posted) await refuseClientToolOutputs(context, intent.message, posted, intent.field)
     // Client tool outputs posted with the approvals (the SDK posts once every call of the step is answered): taken first.
-    if (messageId) await answerClientToolOutputs(context, intent.request.id, intent.message, messageId)
+    if (posted) await answerClientToolOutputs(context, intent.request.id, intent.message, posted)
     const answered = await answerChatApprovals(context, intent.request.id, intent.answers).catch(async (error: unknown) => {
       // The SDK posting again the answers of an answer stopped since: nothing new runs (stopped-approvals.ts).
       if (error instanceof InputConflictError && await answeredBeforeAbort(context, messageId, intent.answers)) return null
