@@ -23,7 +23,7 @@ let gate = Promise.resolve()
 /** Whether `get_time` (a server tool) fails. */
 let clockBroken = false
 
-/** To a user message: calls `get_location` (client) and `get_time` (server); after their results: what the location tool said. */
+/** To a user message: calls `get_location` (client), `get_time` (server) and, when offered, `delete_file` (approval); after their results: what the location tool said. */
 const model: ModelClient = {
   scripted: false,
   async* stream(request) {
@@ -31,6 +31,7 @@ const model: ModelClient = {
     if (request.messages.at(-1)!.role === 'user') {
       yield { type: 'tool-call', call: { id: 'call_loc', name: 'get_location', arguments: '{}' } }
       yield { type: 'tool-call', call: { id: 'call_time', name: 'get_time', arguments: '{}' } }
+      if (request.tools?.some(tool => tool.function.name === 'delete_file')) yield { type: 'tool-call', call: { id: 'call_del', name: 'delete_file', arguments: '{"path":"a.txt"}' } }
       yield { type: 'finish', finishReason: 'tool_calls' }
       return
     }
@@ -52,7 +53,10 @@ const tools = createToolRegistry([
       return '12:00'
     },
   }),
+  defineTool({ name: 'delete_file', description: 'Deletes a file', parameters: z.object({ path: z.string() }), needsApproval: true, execute: () => ++deleted }),
 ])
+/** How often `delete_file` ran. */
+let deleted = 0
 
 const app = useServedRoutes({ runners: { chat: runChatJob }, model, tools, config: { limits: { inputTimeoutMs: 1_000 } } })
 
@@ -63,17 +67,17 @@ afterEach(() => {
 })
 
 /** Starts chat `chatId`'s job on fake timers and lets it reach the browser's wait; `end` then ends the wait (its expiry, a Stop). */
-async function jobThatWaited(chatId: string, end: (jobId: string) => Promise<unknown>) {
+async function jobThatWaited(chatId: string, end: (jobId: string) => Promise<unknown>, extraTools: string[] = []) {
   vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'Date'] })
-  const { job } = await app.engine.createJob('user-1', { request: { ...chatRequest, tools: ['get_location', 'get_time'] }, threadId: chatId })
+  const { job } = await app.engine.createJob('user-1', { request: { ...chatRequest, tools: ['get_location', 'get_time', ...extraTools] }, threadId: chatId })
   await vi.advanceTimersByTimeAsync(100)
-  expect((await app.engine.getJob('user-1', job.id)).state.pendingInputs).toEqual([expect.objectContaining({ kind: 'tool-output', toolCallId: 'call_loc' })])
+  expect((await app.engine.getJob('user-1', job.id)).state.pendingInputs).toEqual([expect.objectContaining({ kind: 'tool-output', toolCallId: 'call_loc' }), ...extraTools.map(() => expect.objectContaining({ kind: 'tool-approval' }))])
   await end(job.id)
   vi.useRealTimers()
   return job.id
 }
 
-type ToolPart = { type: string, toolCallId: string, state: string, input: unknown, output?: unknown, errorText?: string }
+type ToolPart = { type: string, toolCallId: string, state: string, input: unknown, output?: unknown, errorText?: string, approval?: { id: string, approved: boolean } }
 const locationOutput = (output: unknown): ToolPart => ({ type: 'tool-get_location', toolCallId: 'call_loc', state: 'output-available', input: {}, output })
 
 /** Posts, as `sendAutomaticallyWhen` does, the assistant message `jobId` with `parts` (after a step start). */
@@ -172,5 +176,48 @@ describe('a client tool\'s output posted after its wait ended', () => {
     expect(await response.text()).toMatch(/^messages\.1\.parts\.2: an output for tool call "call_other" \(get_location, a runtime: 'client' tool\) that its job did not give: .* the job has no such call/)
     expect((await app.engine.getJob('user-1', jobId)).state).toEqual(before)
     expect(requests).toHaveLength(2)
+  })
+
+  it('an output-error from the browser, the job completed since: the call\'s timeout end and the answer, not the settled stream', async () => {
+    requests.length = 0
+    const jobId = await jobThatWaited('chat-late-error', async (id) => {
+      await vi.advanceTimersByTimeAsync(1_000)
+      await app.engine.whenSettled(id)
+    })
+    const denied: ToolPart = { type: 'tool-get_location', toolCallId: 'call_loc', state: 'output-error', input: {}, errorText: 'User denied Geolocation' }
+    const chunks = await chunksOf(await postOutputs('chat-late-error', jobId, [denied]))
+    // Before: the settled stream (an empty step, no text): the answer showed only after a reload.
+    const end = chunks.find(chunk => chunk.type === 'tool-output-error' && chunk.toolCallId === 'call_loc')
+    expect(end?.errorText).toMatch(/gave no output in time/)
+    expect(textOf(chunks)).toBe('Answered without your location.')
+    expect(chunks.at(-1)).toMatchObject({ type: 'finish', finishReason: 'stop' })
+    expect(requests).toHaveLength(2)
+    expect(requests.some(request => JSON.stringify(request.messages).includes('User denied'))).toBe(false)
+    // That end posted back (the SDK's automatic send on the step it closed): the settled stream, so no re-post loop.
+    const again = await chunksOf(await postOutputs('chat-late-error', jobId, [{ ...denied, errorText: end!.errorText }]))
+    expect(again.map(chunk => chunk.type)).toEqual(['start-step', 'start', 'finish-step', 'finish'])
+  })
+
+  it('beside a tool approval, both waits expired and the job completed: each call\'s end and the answer, not a 400; nothing runs', async () => {
+    requests.length = 0
+    deleted = 0
+    let approvalId = ''
+    const jobId = await jobThatWaited('chat-late-approval', async (id) => {
+      approvalId = (await app.engine.getJob('user-1', id)).state.pendingInputs.find(input => input.kind === 'tool-approval')!.requestId
+      await vi.advanceTimersByTimeAsync(1_000)
+      await app.engine.whenSettled(id)
+    }, ['delete_file'])
+    const approved: ToolPart = { type: 'tool-delete_file', toolCallId: 'call_del', state: 'approval-responded', input: { path: 'a.txt' }, approval: { id: approvalId, approved: true } }
+    const response = await postOutputs('chat-late-approval', jobId, [locationOutput('Berlin'), approved])
+    // Before: a 400 naming the output's part ("… the job ended this call as timeout …").
+    expect(response.status).toBe(200)
+    const chunks = await chunksOf(response)
+    expect(chunks.find(chunk => chunk.type === 'tool-output-error' && chunk.toolCallId === 'call_loc')?.errorText).toMatch(/gave no output in time/)
+    expect(chunks.some(chunk => chunk.type === 'tool-output-denied' && chunk.toolCallId === 'call_del')).toBe(true)
+    expect(textOf(chunks)).toBe('Answered without your location.')
+    expect(chunks.at(-1)).toMatchObject({ type: 'finish', finishReason: 'stop' })
+    expect(deleted).toBe(0)
+    expect(requests).toHaveLength(2)
+    expect(modelReadBerlin()).toBe(false)
   })
 })

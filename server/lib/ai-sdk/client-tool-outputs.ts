@@ -6,9 +6,9 @@
  * while the client showed an output the model never read. A 400 naming the part says so.
  * Outputs the job has (a stopped answer's calls, a message kept in storage) still get the settled
  * stream, and so does a message whose job is gone (past retention, deleted: nothing to compare).
- * Outputs of client calls whose wait ended meanwhile, alone in a post, get the job's stream from
- * before that end instead (late-client-outputs.ts, asked first); beside another refused output,
- * that other one is the part the 400 names.
+ * Outputs of client calls whose wait ended meanwhile, alone in a post (or beside approvals), get
+ * the job's stream from before that end instead (late-client-outputs.ts, asked first); beside
+ * another refused output, that other one is the part the 400 names.
  * A post that also answers tool approvals is checked the same way, before any answer is taken.
  */
 import type { JobsRouteContext } from '../http/handler'

@@ -8,13 +8,17 @@
  * (answered-approvals.ts), such a post gets the job's stream from just before the first of those
  * calls' ends: the client sees the call end as it did (`output-error` with the timeout or stop
  * reason) and what the model said after, live while the job runs. The output reaches nothing.
+ * An `output-error` the browser gave is late the same way (the settled stream it got closed the
+ * message before the model's answer without it, shown only on a reload).
  * It applies only when the post answers nothing the job waits for and every output the job does
  * not have is such a late one: an output for a call the job never asked the browser for (its own
- * tool's, an unknown id) is still the 400 of client-tool-outputs.ts, answering nothing.
+ * tool's, an unknown id) is still the 400 of client-tool-outputs.ts, answering nothing. Beside
+ * tool approvals (whose waits ended with it, as a rule) the approvals are taken as without it and
+ * the stream starts before the first end of either (`earlierStart`).
  */
 import type { JobEvent } from '../../../shared/events'
 import type { JobState } from '../../../shared/reducer'
-import { applyEvent, createJobState } from '../../../shared/reducer'
+import { applyEvent, createJobState, isToolOutcome } from '../../../shared/reducer'
 import type { JobSummary } from '../engine-types'
 import type { JobsRouteContext } from '../http/handler'
 import type { ViewerFrame, ViewerSink } from '../viewer'
@@ -33,17 +37,34 @@ const endedUnanswered = (answeredBy: string) => answeredBy === 'timeout' || answ
  * for without an output; otherwise null.
  */
 export async function lateClientToolOutputs(context: JobsRouteContext, chatId: string, message: UiMessageInput, posted: PostedJob): Promise<{ job: JobSummary, state: JobState } | null> {
-  const given = message.parts.flatMap(part => part.state === 'output-available' && typeof part.toolCallId === 'string' ? [part.toolCallId] : [])
-  if (given.length === 0) return null
+  if (!message.parts.some(part => part.state === 'output-available' || part.state === 'output-error')) return null
   const found = await chatJobOf(posted, chatId)
   if (!found) return null
   const { job, state } = found
   // An output the job waits for is an answer (client-tool-answers.ts), not a late one.
   if (clientOutputsOf(message).some(output => pendingOutputRequest(state, output.toolCallId))) return null
-  const late = new Set(given.filter(toolCallId => state.toolCalls.find(call => call.id === toolCallId)?.status !== 'completed'))
+  const late = new Set(outputsTheJobLacks(message, state))
   if (late.size === 0) return null
   const start = await beforeFirstEnd(context, job, late)
   return start ? { job, state: start } : null
+}
+
+/**
+ * The calls of `message` with an output the job did not give: `output-available` on a call it did
+ * not complete, `output-error` whose error is not the one the job ended the call with (the
+ * browser's own, `addToolOutput({ state: 'output-error' })`). An `output-error` the job gave (its
+ * stream's timeout or stop, posted back by the SDK's automatic send) is not late: that post gets
+ * the settled stream, which closes the step, so the SDK does not post it again.
+ */
+function outputsTheJobLacks(message: UiMessageInput, state: JobState): string[] {
+  return message.parts.flatMap((part) => {
+    if (typeof part.toolCallId !== 'string') return []
+    const call = state.toolCalls.find(candidate => candidate.id === part.toolCallId)
+    if (part.state === 'output-available') return call?.status === 'completed' ? [] : [part.toolCallId]
+    if (part.state !== 'output-error' || call?.status === 'completed') return []
+    const given = call && isToolOutcome(call.status) ? call.error || `tool ${call.status}` : undefined
+    return part.errorText === given ? [] : [part.toolCallId]
+  })
 }
 
 /**
@@ -93,4 +114,14 @@ async function beforeFirstEnd(context: JobsRouteContext, job: JobSummary, calls:
   }
   const everyLate = requests.size === calls.size && [...requests.values()].every(request => request.ended === 'unanswered')
   return everyLate ? start : null
+}
+
+/**
+ * Whether a post's late outputs (`late`) start its stream rather than its approvals' answer
+ * (`answered`; null: the settled stream of approvals an aborted answer took, stopped-approvals.ts).
+ * Both waits usually end together (the same `limits.inputTimeoutMs`, the same Stop): the stream
+ * starts before the first of those ends, so the client sees every call end as it did.
+ */
+export function earlierStart(late: { job: JobSummary, state: JobState }, answered: { job: JobSummary, state: JobState } | null): boolean {
+  return !answered || (answered.job.id === late.job.id && late.state.seq < answered.state.seq)
 }

@@ -12,9 +12,9 @@
  * first) get its stream from before those answers. The outputs of `runtime: 'client'` calls the
  * job waits for (the browser's `addToolOutput`) are their answers, and the job's stream goes on
  * (client-tool-answers.ts); outputs of calls whose wait ended meanwhile (expired, stopped) get the
- * job's stream from before that end (late-client-outputs.ts). Either post is a 400 when its message
- * holds another tool output its job never gave and does not wait for (client-tool-outputs.ts),
- * before anything is answered.
+ * job's stream from before that end (late-client-outputs.ts), also beside approvals (from before
+ * the first end of either). Either post is a 400 when its message holds another tool output its
+ * job never gave and does not wait for (client-tool-outputs.ts), before anything is answered.
  * A body with the newest `message` only (no `messages`) takes the chat's history from its jobs.
  * Closing the response never stops the job. A 429/503 says when to retry in its message.
  */
@@ -22,7 +22,7 @@ import { readChatBody } from '../../../lib/ai-sdk/chat-body'
 import { readChatRequest } from '../../../lib/ai-sdk/chat-request'
 import { refuseClientToolOutputs } from '../../../lib/ai-sdk/client-tool-outputs'
 import { answerClientToolOutputs } from '../../../lib/ai-sdk/client-tool-answers'
-import { lateClientToolOutputs } from '../../../lib/ai-sdk/late-client-outputs'
+import { earlierStart, lateClientToolOutputs } from '../../../lib/ai-sdk/late-client-outputs'
 import { postedJob } from '../../../lib/ai-sdk/chat-job'
 import { endDroppedTurns, turnsToDrop } from '../../../lib/ai-sdk/dropped-turns'
 import { activeChatJobs, answerChatApprovals, chatTurnInput, nothingKnown, refuseUnknownTools } from '../../../lib/ai-sdk/chat-turn'
@@ -58,11 +58,13 @@ export default defineJobsHandler(context => withRetryHint(() => withStreamSlot(c
   }
   if (intent.kind === 'approvals') {
     const messageId = intent.message.id
-    // The same 400 with approvals: checked before any is answered, so a refused post answers none.
     const posted = messageId ? postedJob(context, messageId) : null
-    if (posted) await refuseClientToolOutputs(context, intent.message, posted, intent.field)
+    // Client tool outputs whose wait ended (expired with the approvals, a Stop): no 400; the approvals go as alone, and the stream starts before the first end (late-client-outputs.ts).
+    const late = posted ? await lateClientToolOutputs(context, intent.request.id, intent.message, posted) : null
+    // The same 400 with approvals: checked before any is answered, so a refused post answers none.
+    if (posted && !late) await refuseClientToolOutputs(context, intent.message, posted, intent.field)
     // Client tool outputs posted with the approvals (the SDK posts once every call of the step is answered): taken first.
-    if (posted) await answerClientToolOutputs(context, intent.request.id, intent.message, posted)
+    if (posted && !late) await answerClientToolOutputs(context, intent.request.id, intent.message, posted)
     const answered = await answerChatApprovals(context, intent.request.id, intent.answers).catch(async (error: unknown) => {
       // The SDK posting again the answers of an answer stopped since: nothing new runs (stopped-approvals.ts).
       if (error instanceof InputConflictError && await answeredBeforeAbort(context, messageId, intent.answers)) return null
@@ -71,6 +73,7 @@ export default defineJobsHandler(context => withRetryHint(() => withStreamSlot(c
       if (taken) return taken
       throw error
     })
+    if (late && earlierStart(late, answered)) return serveUiStream(context, late.job.id, late.state)
     if (!answered) return sendSettledStream(context.event.node.res, messageId!)
     return serveUiStream(context, answered.job.id, answered.state)
   }
