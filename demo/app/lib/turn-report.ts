@@ -18,6 +18,8 @@ export interface TurnReport {
   /** Not finished yet: queued, running or waiting (also while its state is still on its way). */
   active: boolean
   waiting: boolean
+  /** Waiting, and only for client tools' outputs (the browser's, decision 44): nothing the user can answer here. */
+  waitingForBrowser?: boolean
   /**
    * Its state is still on its way (a thread opened from the list, before the job's snapshot came):
    * what it asked and answered is not known yet, so it cannot be history yet.
@@ -26,15 +28,19 @@ export interface TurnReport {
   connection: JobConnectionState
 }
 
-/** The line above the composer: the server refusing (signed out), the connection while the server is away, else a question waiting. */
+/**
+ * The line above the composer: the server refusing (signed out), the connection while the server
+ * is away, else a question waiting (`browser`: only for a browser tool's output, not the user's answer).
+ */
 export type ThreadStatusLine =
   | { kind: 'denied' | 'offline' | 'reconnecting', jobId: string }
-  | { kind: 'waiting', jobId: string }
+  | { kind: 'waiting', jobId: string, browser?: true }
   | null
 
-/** Why the thread holds the next message back: its newest unfinished turn and what it is doing. */
+/** Why the thread holds the next message back: its newest unfinished turn and what it is doing (`browser`: as in `ThreadStatusLine`). */
 export type ThreadHold =
-  | { kind: 'running' | 'waiting' | 'away', jobId: string }
+  | { kind: 'running' | 'away', jobId: string }
+  | { kind: 'waiting', jobId: string, browser?: true }
   /** The thread's turns, or a turn's answer, still on their way: sent now, the message would go without them as history. */
   | { kind: 'loading' }
   | null
@@ -54,7 +60,7 @@ export function threadStatusLine(reports: ReadonlyArray<[jobId: string, report: 
     return { kind: offline ? 'offline' : 'reconnecting', jobId: (offline ?? away[0]!)[0] }
   }
   const waiting = reports.filter(([, report]) => report.waiting).at(-1)
-  return waiting ? { kind: 'waiting', jobId: waiting[0] } : null
+  return waiting ? { kind: 'waiting', jobId: waiting[0], ...browserOnly(waiting[1]) } : null
 }
 
 /** The job Stop applies to: the newest turn still running (or queued/waiting) while its server is reachable, if any. */
@@ -74,7 +80,13 @@ export function threadHold(reports: ReadonlyArray<[jobId: string, report: TurnRe
   if (!unfinished.length) return turnsLoading || reports.some(([, report]) => report.loading) ? { kind: 'loading' } : null
   const [jobId, report] = unfinished.at(-1)!
   const away = unfinished.some(([, other]) => isAway(other))
-  return { kind: away ? 'away' : report.waiting ? 'waiting' : 'running', jobId }
+  if (away) return { kind: 'away', jobId }
+  return report.waiting ? { kind: 'waiting', jobId, ...browserOnly(report) } : { kind: 'running', jobId }
+}
+
+/** `{ browser: true }` when the turn waits only for the browser's outputs. */
+function browserOnly(report: TurnReport): { browser?: true } {
+  return report.waitingForBrowser ? { browser: true } : {}
 }
 
 /**
@@ -84,6 +96,7 @@ export function threadHold(reports: ReadonlyArray<[jobId: string, report: TurnRe
  */
 export function keptIfSame<Line extends ThreadStatusLine | ThreadHold>(previous: Line | undefined, next: Line): Line {
   if (!previous || !next || previous.kind !== next.kind) return next
+  if (('browser' in previous && previous.browser) !== ('browser' in next && next.browser)) return next
   return ('jobId' in previous ? previous.jobId : null) === ('jobId' in next ? next.jobId : null) ? previous : next
 }
 

@@ -116,6 +116,8 @@ function retryAfterOf(failure: unknown): number | undefined {
 
 /** Why the composer does not send now (`threadHold`), in a few words. */
 export function holdText(hold: NonNullable<ThreadHold>): string {
+  // A browser tool's output: nobody answers it on this page (InputPrompt.vue says so).
+  if (hold.kind === 'waiting' && hold.browser) return 'The job waits for a browser tool’s output; stop it to go on without it.'
   if (hold.kind === 'waiting') return 'Answer the job’s question, or stop it, first.'
   if (hold.kind === 'away') return 'Wait for the server to come back.'
   if (hold.kind === 'loading') return 'Wait for the conversation to load.'
