@@ -220,4 +220,26 @@ describe('a client tool\'s output posted after its wait ended', () => {
     expect(requests).toHaveLength(2)
     expect(modelReadBerlin()).toBe(false)
   })
+
+  it('beside a tool approval, both waits ended by a Stop: each call cut off, the job aborted, not a 400; nothing runs', async () => {
+    requests.length = 0
+    deleted = 0
+    let approvalId = ''
+    const jobId = await jobThatWaited('chat-late-approval-stopped', async (id) => {
+      approvalId = (await app.engine.getJob('user-1', id)).state.pendingInputs.find(input => input.kind === 'tool-approval')!.requestId
+      await app.engine.abortJob('user-1', id)
+      await app.engine.whenSettled(id)
+    }, ['delete_file'])
+    const approved: ToolPart = { type: 'tool-delete_file', toolCallId: 'call_del', state: 'approval-responded', input: { path: 'a.txt' }, approval: { id: approvalId, approved: true } }
+    const response = await postOutputs('chat-late-approval-stopped', jobId, [locationOutput('Berlin'), approved])
+    // Before: the 400 ("… the job ended this call as stopped …").
+    expect(response.status).toBe(200)
+    const chunks = await chunksOf(response)
+    expect(chunks.find(chunk => chunk.type === 'tool-output-error' && chunk.toolCallId === 'call_loc')?.errorText).toMatch(/aborted/)
+    expect(chunks.some(chunk => chunk.type === 'tool-output-denied' && chunk.toolCallId === 'call_del')).toBe(true)
+    expect(textOf(chunks)).toBe('')
+    expect((await app.engine.getJob('user-1', jobId)).state.status).toBe('aborted')
+    expect(deleted).toBe(0)
+    expect(requests).toHaveLength(1)
+  })
 })
