@@ -5,8 +5,13 @@
  * sent. The inline script notes an Enter that sends (the composer's keys) and keeps it from adding a
  * line; once hydrated, the composer sends what was in the box at that Enter.
  */
-import { describe, expect, it } from 'vitest'
+import * as vue from 'vue'
+import { afterEach, describe, expect, it, vi } from 'vitest'
 import { EARLY_COMPOSER_GLOBAL, earlyComposerScript, earlyEnterPlan, type EarlyComposerState } from '../../demo/app/lib/early-composer'
+import { allNodes, mountClient, stubDocument, withClientTemplate } from '../support/demo-client-render'
+import ChatComposerSsr from '../../demo/app/components/ChatComposer.vue'
+
+const ChatComposer = withClientTemplate(ChatComposerSsr, 'demo/app/components/ChatComposer.vue')
 
 type Listener = (event: Partial<KeyboardEvent>) => void
 
@@ -79,5 +84,69 @@ describe('demo composer before hydration: what the composer does once hydrated',
     expect(earlyEnterPlan(null, 'Hello')).toEqual({ send: null, keep: 'Hello' })
     expect(earlyEnterPlan('  ', '  ')).toEqual({ send: null, keep: '  ' })
     expect(earlyEnterPlan('Hello', 'Help')).toEqual({ send: null, keep: 'Help' })
+  })
+})
+
+describe('demo composer before hydration: the composer', () => {
+  afterEach(() => {
+    vi.unstubAllGlobals()
+  })
+
+  /**
+   * The composer hydrated, its mount hooks held (as Suspense holds them on a Markdown thread until
+   * the renderer loads) while its keys already work; the inline script noted `entered`.
+   */
+  function hydrated(entered: string, send: (text: string) => Promise<boolean>) {
+    stubDocument()
+    for (const name of ['ref', 'computed', 'watch', 'nextTick', 'onBeforeUnmount', 'inject', 'useId'] as const) vi.stubGlobal(name, vue[name])
+    const mountHooks: Array<() => void> = []
+    vi.stubGlobal('onMounted', (hook: () => void) => mountHooks.push(hook))
+    const state: EarlyComposerState = { entered, stop: () => {} }
+    vi.stubGlobal('window', { [EARLY_COMPOSER_GLOBAL]: state, matchMedia: () => ({ matches: false }) })
+    const { container } = mountClient(vue.defineComponent({ setup: () => () => vue.h(ChatComposer, { sending: false, error: null, workflows: [], send }) }), { WorkflowMenu: vue.defineComponent({ render: () => null }) })
+    const box = allNodes(container).find(node => node.tag === 'textarea')!
+    const type = (value: string) => {
+      box.value = value
+      for (const listener of box.listeners.input ?? []) listener({ target: box })
+    }
+    const enter = () => (box.props.onKeydown as (event: Partial<KeyboardEvent>) => void)({ key: 'Enter', shiftKey: false, isComposing: false, keyCode: 13, preventDefault: () => {} })
+    const mount = () => {
+      for (const hook of mountHooks.splice(0)) hook()
+    }
+    return { box, type, enter, mount }
+  }
+
+  it('sends once an Enter the app handled before its mount hooks ran: a failed send is not sent again', async () => {
+    const sent: string[] = []
+    // The send fails (the box gets its text back), as a refused or unreachable send does.
+    const composer = hydrated('Hello', async (text) => {
+      sent.push(text)
+      return false
+    })
+    composer.type('Hello')
+    // The Enter the script noted, handled by the app's keys as well.
+    composer.enter()
+    await vue.nextTick()
+    await vue.nextTick()
+    expect(composer.box.value).toBe('Hello')
+    composer.mount()
+    await vue.nextTick()
+    await vue.nextTick()
+    expect(sent).toEqual(['Hello'])
+    expect(composer.box.value).toBe('Hello')
+  })
+
+  it('still sends an early Enter the app did not handle, once mounted', async () => {
+    const sent: string[] = []
+    const composer = hydrated('Hello', async (text) => {
+      sent.push(text)
+      return true
+    })
+    composer.type('Hello and more')
+    composer.mount()
+    await vue.nextTick()
+    expect(sent).toEqual(['Hello'])
+    await vue.nextTick()
+    expect(composer.box.value).toBe(' and more')
   })
 })
