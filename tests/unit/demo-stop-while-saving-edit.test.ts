@@ -3,7 +3,9 @@
  * as a send does, yet while the save's POST was on its way the composer showed Send, not Stop, and
  * nothing could stop the answer it was starting. A saved edit now behaves as a send: Stop shows at
  * once, and a Stop pressed before the POST answered stops the job it makes as soon as its id is
- * known; a save given up (Cancel) or refused has nothing to stop, and the next one is not stopped.
+ * known; a save refused has nothing to stop, and the next one is not stopped. A save given up
+ * (Cancel, the 20 s bound) after a Stop keeps its request open for the job the server may still
+ * name, and stops it then (tests/unit/demo-edit-stopped-late.test.ts has the bounds).
  * ThreadView with stand-in turns and composer (tests/support/thread-stop-view.ts); the edit's POST
  * is a fetch the test answers.
  */
@@ -88,6 +90,24 @@ describe('main chat: Stop while an edit is saved', () => {
     expect(await saved).toBeNull()
     await settle()
     expect(aborted).toEqual([])
+    unmount()
+  })
+
+  it('stops the job of a save cancelled after the Stop when the server names it late', async () => {
+    const { composer, edits, turns, unmount } = thread()
+    await settle()
+    const cancel = new AbortController()
+    const saved = edits.get('j1')!(turns.value[0]!, 'Question j1, edited', cancel.signal)
+    await settle()
+    composer.stop()
+    cancel.abort()
+    expect(await saved).toBeNull()
+    await settle()
+    expect(composer.sending).toBe(false)
+    expect(posts[0]!.signal.aborted).toBe(false)
+    posts[0]!.answer('j2')
+    await settle()
+    expect(aborted).toEqual(['j2'])
     unmount()
   })
 

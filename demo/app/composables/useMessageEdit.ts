@@ -8,11 +8,15 @@
  * A save is bounded (`EDIT_START_TIMEOUT_MS`) and can be given up (Cancel): a server that takes the
  * post and never answers would otherwise leave the edit box "Saving…" for good. While it is on its
  * way (`saving`) the thread treats it as a send: the composer offers Stop, and a Stop pressed then
- * stops the job the save starts (`onStarted` comes before the save settles).
+ * stops the job the save starts (`onStarted` comes before the save settles). A save given up after
+ * its post went (timed out, Cancel) may have made its job all the same: when a Stop waits for it
+ * (`stopHandOver`), the request stays open for its stream's job id, for at most
+ * `EDIT_LATE_STOP_MS`, and that job is stopped when it comes (docs/decisions/047's pattern).
  */
 import type { Ref } from 'vue'
-import { readonly, ref } from 'vue'
+import { onScopeDispose, readonly, ref } from 'vue'
 import { DEFAULT_CATALOG_LIMITS } from '../../../app/lib/catalog-limits'
+import { CUT_SHORT_POST_GIVE_UP_MS } from '../../../app/lib/chat-stop-fetch'
 import { createClientId } from '../../../app/composables/useBackgroundJobs'
 import { underAppBase } from '../../../shared/app-base'
 import { raceAbort } from '../../../shared/race-abort'
@@ -34,6 +38,8 @@ export const EDIT_TIMED_OUT_TEXT = 'The server didn’t answer in time — your 
  * taken it, its new turn still comes (the notification stream), as an edit made in another tab.
  */
 export const EDIT_CANCELLED_TEXT = 'Edit cancelled — your message is as it was.'
+/** How long a save given up while a Stop waited for its job stays open for that job's id (as a post a Stop cut short). */
+export const EDIT_LATE_STOP_MS = CUT_SHORT_POST_GIVE_UP_MS
 
 /** A refused edit, shaped as the fetch errors `failureText` (lib/wording.ts) reads: status and the server's message. */
 class EditRefused extends Error {
@@ -83,6 +89,8 @@ export interface MessageEditOptions {
   listPage: ListThreadPage
   /** The new turn, to show at once (the list refresh brings the same). */
   onStarted: (job: ThreadJob) => void
+  /** A save given up unanswered: the Stop waiting for its job, as the call that stops it (useThreadStop's `handOver`), or null. */
+  stopHandOver?: () => ((jobId: string) => void) | null
 }
 
 export function useMessageEdit(options: MessageEditOptions) {
@@ -99,6 +107,29 @@ export function useMessageEdit(options: MessageEditOptions) {
    * gets a key of its own (the route answers any body with the key's job).
    */
   let unanswered: { jobId: string, text: string, key: string } | null = null
+  /** Saves given up while a Stop waited, kept open for their job's id, by Idempotency-Key: each one's close. */
+  const kept = new Map<string, () => void>()
+
+  /** Keeps a given-up save's request open until its stream names its job (`stop` then aborts it), it fails, or the bound passes. */
+  function keepForStop(posted: Promise<string>, request: AbortController, key: string, stop: (jobId: string) => void): void {
+    const close = () => {
+      clearTimeout(timer)
+      if (kept.get(key) === close) kept.delete(key)
+      request.abort()
+    }
+    const timer = setTimeout(close, EDIT_LATE_STOP_MS)
+    kept.set(key, close)
+    posted.then((jobId) => {
+      if (kept.get(key) !== close) return
+      close()
+      // Stopped: a save again asks anew (under this key the server would give back the stopped job).
+      if (unanswered?.key === key) unanswered = null
+      stop(jobId)
+    }, close)
+  }
+  onScopeDispose(() => {
+    for (const close of [...kept.values()]) close()
+  })
 
   /**
    * Asks `job`'s message again as `text`: null once sent, else why not (shown by the edit box).
@@ -120,6 +151,11 @@ export function useMessageEdit(options: MessageEditOptions) {
     signal?.addEventListener('abort', giveUp, { once: true })
     const key = unanswered?.jobId === job.id && unanswered.text === text ? unanswered.key : createClientId()
     unanswered = null
+    // Saved again unchanged: the job its key gives back is asked for again, not stopped late.
+    kept.get(key)?.()
+    /** The post's own request: closed with the save, unless a Stop waits for the job it may have made. */
+    const request = new AbortController()
+    let posted: Promise<string> | null = null
     try {
       // The message's id depends on the thread's first jobs, maybe on pages not loaded.
       // Bounded like the post (the timeout, Cancel): a read that never answers must not hold the save.
@@ -127,7 +163,8 @@ export function useMessageEdit(options: MessageEditOptions) {
       post.signal.throwIfAborted()
       const messageId = editedMessageId(job, withThreadJobs(options.turns.value, options.threadJobs.value))
       const now = Date.now()
-      const id = await postEdit(chatUrl, editBody(options.threadId, messageId, text, options.useTools.value), post.signal, key)
+      posted = postEdit(chatUrl, editBody(options.threadId, messageId, text, options.useTools.value), request.signal, key)
+      const id = await raceAbort(posted, post.signal)
       options.onStarted({
         id, type: 'chat', status: 'queued', threadId: options.threadId, messageId,
         title: cutText(text.replace(/\s+/g, ' ').trim(), TITLE_MAX_CHARS), prompt: text,
@@ -140,6 +177,10 @@ export function useMessageEdit(options: MessageEditOptions) {
     }
     catch (failure) {
       if (!(failure instanceof EditRefused)) unanswered = { jobId: job.id, text, key }
+      // Given up after the post went (timed out, Cancel): the server may have made its job.
+      const stop = posted && post.signal.aborted ? options.stopHandOver?.() : null
+      if (posted && stop) keepForStop(posted, request, key, stop)
+      else request.abort()
       if (signal?.aborted) {
         pushToast({ tone: 'info', message: EDIT_CANCELLED_TEXT })
         return null

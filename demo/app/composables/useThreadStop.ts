@@ -3,8 +3,11 @@
  * its way (the POST that starts its job not answered yet: a send, or an edit's save) Stop shows
  * already, as in ChatGPT and Claude: pressed then, it is remembered, and the job the send starts
  * is aborted as soon as its id is known (`started`); a send refused has nothing to stop, and Stop
- * is forgotten with it. An answer still running while an edit's save is on its way is stopped at
- * once as well (the edit would end it too).
+ * is forgotten with it. An edit's save given up unanswered (timed out, cancelled) may still have
+ * made its job: the Stop is handed over (`handOver`) to the request kept open for that job's id
+ * (composables/useMessageEdit.ts), as a Stop before a post's response is (docs/decisions/047).
+ * An answer still running while an edit's save is on its way is stopped at once as well (the edit
+ * would end it too).
  * Once the abort route answered, Stop says "Stopping…" until the answer's turn has ended (its
  * stream's `job-end`): between the two it would show an enabled Stop for a moment, then Send.
  * A stream that does not bring the end within `STOP_END_WAIT_MS` does not hold it: the job is
@@ -105,6 +108,21 @@ export function useThreadStop(options: ThreadStopOptions) {
     void stopJob(jobId)
   }
 
+  /**
+   * The message on its way is given up without an answer (an edit's save that timed out or was
+   * cancelled: the server may have made its job all the same): while a Stop waits for that job,
+   * the Stop is taken from here and given back as the call that aborts the job once its id comes
+   * late; null when no Stop waits. Called before the send settles (`sending` turns false).
+   */
+  function handOver(): ((jobId: string) => void) | null {
+    if (!stopAsked) return null
+    stopAsked = false
+    stopping.value = false
+    return (jobId) => {
+      void stopJob(jobId)
+    }
+  }
+
   // The send settled without starting a job (refused, or not sent): nothing to stop. Synchronous,
   // so a Stop asked for a refused send never reaches the next one's job.
   watch(options.sending, (sending) => {
@@ -115,5 +133,5 @@ export function useThreadStop(options: ThreadStopOptions) {
 
   onScopeDispose(endWait)
 
-  return { stop, stopping, started }
+  return { stop, stopping, started, handOver }
 }
