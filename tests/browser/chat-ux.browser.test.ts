@@ -257,13 +257,19 @@ describe('demo chat: typing, reading, answering', () => {
     // Hidden, the row takes no space of its own: the answer is 24 px under the message (it was 40),
     // the row laid over that space when it shows, over neither the message nor the answer, and
     // nothing moves (ChatGPT's look).
-    const layout = () => turn(page, first).evaluate((element) => {
+    // The row has room to spare (it was 23.6 px in the 24), its height set, not the font's line:
+    // with another font, larger, it still fits (it grew to 31 px over the answer).
+    const layout = (font?: { family: string, size: string }) => turn(page, first).evaluate((element, font) => {
       const box = (selector: string) => element.querySelector(selector)!.getBoundingClientRect()
+      const buttons = [...element.querySelectorAll<HTMLElement>('.user-action')]
+      for (const button of buttons) Object.assign(button.style, font ? { fontFamily: font.family, fontSize: font.size } : { fontFamily: '', fontSize: '' })
       const [message, actions, answer] = [box('.bubble-user'), box('.user-actions'), box('.bubble-assistant')]
-      return { gap: Math.round(answer.top - message.bottom), rowFits: actions.top >= message.bottom && actions.bottom <= answer.top, answerTop: Math.round(answer.top) }
-    })
+      for (const button of buttons) Object.assign(button.style, { fontFamily: '', fontSize: '' })
+      return { gap: Math.round(answer.top - message.bottom), rowFits: actions.top >= message.bottom && actions.bottom <= answer.top - 2, answerTop: Math.round(answer.top) }
+    }, font)
     const hidden = await layout()
     expect([hidden.gap, hidden.rowFits]).toEqual([24, true])
+    expect(await layout({ family: 'serif', size: '1.2em' })).toEqual(hidden)
     await turn(page, first).hover()
     await expect.poll(opacity).toBe('1')
     expect(await layout()).toEqual(hidden)
