@@ -28,6 +28,8 @@ const requests: Array<[method: string, path: string, body?: unknown]> = [
   ['DELETE', '/api/jobs?threadId=THREAD'],
   ['PATCH', '/api/jobs/threads/THREAD', { title: 'Mine now' }],
   ['POST', '/api/jobs/chat/THREAD/abort'],
+  // The abort of one message's answer (a Stop's late abort): the job's turn is `<jobId>:user`.
+  ['POST', '/api/jobs/chat/THREAD/abort', { messageId: 'JOB:user' }],
   ['GET', '/api/jobs/chat/THREAD/messages'],
   ['GET', '/api/jobs/chat/THREAD/stream'],
   ['HEAD', '/api/jobs/chat/THREAD/stream'],
