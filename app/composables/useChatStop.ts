@@ -16,7 +16,13 @@
  *   `CHAT_STOP_WAIT_MS`) and aborts again once the server answered it (docs/decisions/047). A post
  *   still unanswered then leaves the Stop failed (`stopError`, Stop offered again), and is followed
  *   on in the background: answered later (within `CUT_SHORT_POST_GIVE_UP_MS`, no other post since),
- *   its job is aborted then and the failure cleared.
+ *   its job is aborted then and the failure cleared. The aborts for that post stop only its job
+ *   (the route's `{ messageId }`: its user message), not a message sent meanwhile from another tab.
+ *
+ * The chat is the one `chat.id` names; while that is empty (a new chat whose id the app has not
+ * set yet), the one the transport posted to (its body's `id`, with `fetch`). With neither, nothing
+ * of the chat reached the server through the transport: no abort is sent (without `fetch` that
+ * cannot be known, and the Stop fails saying the chat has no id).
  *
  * A Stop that failed (`stopError`) after closing the response leaves `unfollowed` true: the answer
  * may run on unseen; keep Stop offered and read the chat again when the server is back.
@@ -42,7 +48,7 @@ export interface StoppedChatJob {
 
 /** The chat as `useChat()` of `@ai-sdk/vue` gives it (its result fits as it is). */
 export interface ChatStopChat<M extends ChatStopMessage> {
-  /** The chat's id (the abort and messages routes' `:chatId`). */
+  /** The chat's id (the abort and messages routes' `:chatId`); empty or undefined: the one the transport posted to (above). */
   id: MaybeRefOrGetter<string | undefined>
   messages: Ref<M[]>
   /** The SDK's status (`submitted` and `streaming`: a response is open). */
@@ -89,6 +95,9 @@ export interface ChatStop {
   reset: () => void
 }
 
+/** Why a Stop failed when neither the app nor the transport named the chat (no `fetch`: a post may have gone unseen). */
+const NO_CHAT_ID_MESSAGE = 'useChatStop: the chat has no id, so its answer cannot be stopped: give useChatStop the chat\'s id (useChat() has one) or the transport\'s fetch from createChatStopFetch()'
+
 /** The jobs of two aborts, each once (the later's status wins). */
 function withJobs(jobs: StoppedChatJob[], later: StoppedChatJob[]): StoppedChatJob[] {
   return [...jobs.filter(job => !later.some(other => other.id === job.id)), ...later]
@@ -103,8 +112,10 @@ export function useChatStop<M extends ChatStopMessage>(chat: ChatStopChat<M>, op
   const unfollowed = ref(false)
   const stoppedBefore = ref<string | null>(null)
   const busy = () => ['submitted', 'streaming'].includes(toValue(chat.status))
-  const chatId = () => toValue(chat.id) ?? ''
-  watch(chatId, () => {
+  const givenId = () => toValue(chat.id) ?? ''
+  /** The chat the routes are asked about: the app's id, else the one the transport posted to; '' if none. */
+  const chatId = () => givenId() || (options.fetch?.postedChatId() ?? '')
+  watch(givenId, () => {
     stoppedBefore.value = null
     reset()
   })
@@ -127,10 +138,24 @@ export function useChatStop<M extends ChatStopMessage>(chat: ChatStopChat<M>, op
     stopError.value = null
     unfollowed.value = false
   }
-  const abort = (id: string) => requestFetch<{ jobs: StoppedChatJob[] }>(`/api/jobs/chat/${encodeURIComponent(id)}/abort`, { method: 'POST' })
+  /**
+   * The chat's abort route: every running job of chat `id`, or with `messageId` only those answering
+   * that user message. No chat known: nothing of it was posted (with `fetch`), so nothing to abort.
+   */
+  async function abort(id: string, messageId: string | null = null): Promise<{ jobs: StoppedChatJob[] }> {
+    if (!id) {
+      if (options.fetch) return { jobs: [] }
+      throw new Error(NO_CHAT_ID_MESSAGE)
+    }
+    return await requestFetch<{ jobs: StoppedChatJob[] }>(`/api/jobs/chat/${encodeURIComponent(id)}/abort`, { method: 'POST', ...(messageId ? { body: { messageId } } : {}) })
+  }
+  /** The abort for a post the Stop cut short: in the chat it went to, only its message's job. */
+  const abortPost = (post: CutShortPost, id: string) => abort(post.chatId ?? id, post.messageId)
 
   /** The stopped answers (and `followed`, the one the closed response wrote) as the server kept them; a failed read leaves them as shown. */
   async function keepServerText(id: string, jobs: StoppedChatJob[], followed: string | null): Promise<void> {
+    // No chat known: nothing of it on the server to read.
+    if (!id) return
     const ids = new Set([...jobs.filter(job => job.status === 'aborted').map(job => job.id), ...(followed ? [followed] : [])])
     try {
       const { messages: server } = await requestFetch<{ messages: M[] }>(`/api/jobs/chat/${encodeURIComponent(id)}/messages`)
@@ -163,7 +188,7 @@ export function useChatStop<M extends ChatStopMessage>(chat: ChatStopChat<M>, op
   function followLate(post: CutShortPost, id: string): void {
     void post.ended.then(async (outcome) => {
       if (disposed || outcome === 'gave-up' || post.overtaken()) return
-      const jobs = outcome === 'answered' ? (await abort(id)).jobs : []
+      const jobs = outcome === 'answered' ? (await abortPost(post, id)).jobs : []
       if (disposed || id !== chatId() || stopping.value) return
       reset()
       if (options.reread) options.reread()
@@ -196,7 +221,7 @@ export function useChatStop<M extends ChatStopMessage>(chat: ChatStopChat<M>, op
         if (post === 'pending') followLate(cutShort!, id)
         throw new TypeError('The message\'s post got no response')
       }
-      if (post === 'answered') jobs = withJobs(jobs, (await abort(id)).jobs)
+      if (post === 'answered') jobs = withJobs(jobs, (await abortPost(cutShort!, id)).jobs)
       unfollowed.value = false
       // The answer ran on after the page stopped following it: show what the server kept.
       if (unseen) {

@@ -22,6 +22,15 @@ export type CutShortOutcome = 'answered' | 'unsent' | 'gave-up'
 
 /** A post of a message that the SDK aborted before its response came. */
 export interface CutShortPost {
+  /** The chat it was posted to (the body's `id`: the thread its job is in); null if the body had none. */
+  chatId: string | null
+  /**
+   * The user message it asked an answer to (the body's last user message, or its `message`): its
+   * job answers that message, and the Stop's abort for it names it, so that only that job is
+   * stopped, not a message sent meanwhile from another tab. Null if the body named none (an app's
+   * own body): its aborts then stop every running job of the chat.
+   */
+  messageId: string | null
   /** Settles once the server answered it, or it failed, or the bound passed. */
   ended: Promise<CutShortOutcome>
   /** The transport posted again since (a new message or Retry: that post's job ends the ones the client wrote past). */
@@ -34,6 +43,8 @@ export interface ChatStopFetch {
   fetch: typeof globalThis.fetch
   /** The newest post cut short by a Stop, once (null: none, or its response had come, or another post followed). */
   takeCutShortPost: () => CutShortPost | null
+  /** The chat the newest post went to (the body's `id`); null before any. A Stop whose app gave no chat id aborts this one. */
+  postedChatId: () => string | null
   /** Closes the posts still kept open and clears their timers (`useChatStop` calls it when its component goes). */
   dispose: () => void
 }
@@ -45,14 +56,45 @@ export interface ChatStopFetchOptions {
   giveUpMs?: number
 }
 
-/** The post's body ends with the assistant's message: approval answers (not a new user message, nor a Retry's). */
-export function postsApprovalAnswers(body: BodyInit | null | undefined): boolean {
+/** A UI message as a post's body holds it (only what is read here). */
+interface PostedMessage {
+  id?: unknown
+  role?: unknown
+}
+
+/** What a post's body says: its chat, the user message it asks an answer to, whether it carries approval answers. */
+interface PostedBody {
+  chatId: string | null
+  messageId: string | null
+  approvals: boolean
+}
+
+/** The transport's JSON body, or null (not JSON text). */
+function parsedBody(body: BodyInit | null | undefined): { id?: unknown, messages?: unknown, message?: PostedMessage } | null {
   try {
-    return typeof body === 'string' && (JSON.parse(body) as { messages?: Array<{ role?: string }> }).messages?.at(-1)?.role === 'assistant'
+    return typeof body === 'string' ? JSON.parse(body) as { id?: unknown } | null : null
   }
   catch {
-    return false
+    return null
   }
+}
+
+/** Reads a post's body (the transport's JSON: `{ id, messages, … }` or `{ id, message, … }`); anything else says nothing. */
+function readPostedBody(body: BodyInit | null | undefined): PostedBody {
+  const parsed = parsedBody(body)
+  const messages: PostedMessage[] = Array.isArray(parsed?.messages) ? parsed.messages as PostedMessage[] : parsed?.message ? [parsed.message] : []
+  // The server answers the last user message (chat-turn.ts), whose id its job keeps.
+  const asked = messages.findLast(message => message?.role === 'user')?.id
+  return {
+    chatId: typeof parsed?.id === 'string' && parsed.id !== '' ? parsed.id : null,
+    messageId: typeof asked === 'string' && asked !== '' ? asked : null,
+    approvals: Array.isArray(parsed?.messages) && (parsed.messages as PostedMessage[]).at(-1)?.role === 'assistant',
+  }
+}
+
+/** The post's body ends with the assistant's message: approval answers (not a new user message, nor a Retry's). */
+export function postsApprovalAnswers(body: BodyInit | null | undefined): boolean {
+  return readPostedBody(body).approvals
 }
 
 /** Creates the transport's `fetch` (above). */
@@ -62,11 +104,13 @@ export function createChatStopFetch(options: ChatStopFetchOptions = {}): ChatSto
   /** Posts sent so far: a cut-short post is overtaken once another one went. */
   let posts = 0
   let cutShort: CutShortPost | null = null
+  /** The chat of the newest post. */
+  let postedChatId: string | null = null
   /** Gives up the posts still kept open (dispose). */
   const open = new Set<() => void>()
 
   /** Keeps `sent` open until it is answered or the bound passes, then closes it. */
-  function keep(sent: Promise<Response>, own: AbortController, reason: unknown, post: number): CutShortPost {
+  function keep(sent: Promise<Response>, own: AbortController, reason: unknown, post: number, body: PostedBody): CutShortPost {
     let timer: ReturnType<typeof setTimeout> | undefined
     let giveUp: () => void = () => {}
     const gaveUp = new Promise<CutShortOutcome>((settle) => {
@@ -81,14 +125,14 @@ export function createChatStopFetch(options: ChatStopFetchOptions = {}): ChatSto
       // Its answer is not read (the SDK stopped): the response closes, as the SDK's abort would.
       own.abort(reason)
     })
-    return { ended, overtaken: () => posts !== post }
+    return { chatId: body.chatId, messageId: body.messageId, ended, overtaken: () => posts !== post }
   }
 
   /**
    * Sends a post with its own signal: the SDK's abort after the response came closes it (as the
    * SDK's own signal would); before, the SDK's promise rejects at once and the request is kept.
    */
-  function sendPost(input: RequestInfo | URL, init: RequestInit & { signal: AbortSignal }, post: number): Promise<Response> {
+  function sendPost(input: RequestInfo | URL, init: RequestInit & { signal: AbortSignal }, post: number, body: PostedBody): Promise<Response> {
     const stopped = init.signal
     // Aborted before it went out: it never will.
     if (stopped.aborted) return Promise.reject(stopped.reason)
@@ -100,7 +144,7 @@ export function createChatStopFetch(options: ChatStopFetchOptions = {}): ChatSto
         if (response === 'answered') return own.abort(stopped.reason)
         if (response === 'failed') return
         reject(stopped.reason)
-        const kept = keep(sent, own, stopped.reason, post)
+        const kept = keep(sent, own, stopped.reason, post, body)
         if (posts === post) cutShort = kept
       }, { once: true })
       sent.then((answer) => {
@@ -117,9 +161,11 @@ export function createChatStopFetch(options: ChatStopFetchOptions = {}): ChatSto
     if (init?.method?.toUpperCase() !== 'POST') return send(input, init)
     const post = ++posts
     cutShort = null
+    const body = readPostedBody(init.body)
+    postedChatId = body.chatId ?? postedChatId
     // Only a post that makes a job can race the Stop's abort.
-    if (!init.signal || postsApprovalAnswers(init.body)) return send(input, init)
-    return sendPost(input, { ...init, signal: init.signal }, post)
+    if (!init.signal || body.approvals) return send(input, init)
+    return sendPost(input, { ...init, signal: init.signal }, post, body)
   }
 
   return {
@@ -129,6 +175,7 @@ export function createChatStopFetch(options: ChatStopFetchOptions = {}): ChatSto
       cutShort = null
       return taken
     },
+    postedChatId: () => postedChatId,
     dispose() {
       for (const giveUp of [...open]) giveUp()
       cutShort = null

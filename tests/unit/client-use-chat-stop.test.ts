@@ -21,6 +21,8 @@ const KEPT: ChatStopMessage = { id: 'job-1', role: 'assistant', parts: [{ type: 
 let app: ComposableApp
 /** The routes the composable asked (`abort`, `messages`), in order. */
 let asked: string[]
+/** The abort route's requests: the URL and the body (none: the whole chat). */
+let aborts: Array<{ url: string, body?: unknown }>
 /** The abort route's next answers (oldest first; then `{ jobs: [] }`). */
 let abortAnswers: Array<() => Promise<unknown>>
 /** What the messages route gives. */
@@ -55,7 +57,7 @@ function heldPosts() {
 
 /** A chat as `useChat()` gives it, with a response open (`streaming`) unless told. */
 function chatOf(messages: ChatStopMessage[], status = 'streaming') {
-  const chat = { id: ref('c1'), messages: ref(messages), status: ref(status), stop: vi.fn(async () => void (chat.status.value = 'ready')) }
+  const chat = { id: ref<string | undefined>('c1'), messages: ref(messages), status: ref(status), stop: vi.fn(async () => void (chat.status.value = 'ready')) }
   return chat
 }
 
@@ -74,11 +76,14 @@ function postThenCut(transport: ReturnType<typeof createChatStopFetch>, body = J
 beforeEach(() => {
   vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] })
   asked = []
+  aborts = []
   abortAnswers = []
   serverMessages = []
-  app = createComposableApp(async (url) => {
+  app = createComposableApp(async (url, options) => {
     if (url.endsWith('/abort')) {
       asked.push('abort')
+      const { body } = options as { body?: unknown }
+      aborts.push({ url, ...(body === undefined ? {} : { body }) })
       return abortAnswers.shift()?.() ?? { jobs: [] }
     }
     if (url.endsWith('/messages')) {
@@ -243,5 +248,78 @@ describe('useChatStop()', () => {
     held.posts[0]!.answer(200)
     await flush()
     expect(asked).toEqual(['abort'])
+  })
+})
+
+describe('useChatStop(): the chat and the job its aborts reach', () => {
+  const cutShortBody = (chatId: string) => JSON.stringify({ id: chatId, messages: [USER], trigger: 'submit-message' })
+
+  it.each([[''], [undefined]])('a new chat whose id is %j yet: aborts the chat its post went to, never /api/jobs/chat//abort', async (given) => {
+    const held = heldPosts()
+    const transport = createChatStopFetch({ fetch: held.fetch })
+    const chat = chatOf([USER], 'submitted')
+    chat.id.value = given
+    const { result } = mountStop(chat, { fetch: transport })
+    await postThenCut(transport, cutShortBody('c-new')).catch(() => {})
+    const stopping = result.stop()
+    await flush()
+    held.posts[0]!.answer(200)
+    await stopping
+    expect(aborts.map(request => request.url)).toEqual(['/api/jobs/chat/c-new/abort', '/api/jobs/chat/c-new/abort'])
+    expect(result.stopError.value).toBeNull()
+  })
+
+  it('sends no abort for a chat with no id that posted nothing (nothing to abort)', async () => {
+    const chat = chatOf([])
+    chat.id.value = ''
+    const onStopped = vi.fn()
+    const { result } = mountStop(chat, { fetch: createChatStopFetch({ fetch: heldPosts().fetch }), onStopped })
+    await result.stop()
+    expect(chat.stop).toHaveBeenCalledOnce()
+    expect(asked).toEqual([])
+    expect(result.stopError.value).toBeNull()
+    expect(onStopped).toHaveBeenCalledWith({ jobs: [], stoppedBeforeAnswer: false })
+  })
+
+  it('fails saying the chat has no id when neither the app nor a transport fetch names it', async () => {
+    const chat = chatOf([USER, SHOWN])
+    chat.id.value = ''
+    const { result } = mountStop(chat)
+    await result.stop()
+    expect(asked).toEqual([])
+    expect((result.stopError.value as Error).message).toMatch(/^useChatStop: the chat has no id, so its answer cannot be stopped/)
+    expect(result.unfollowed.value).toBe(true)
+  })
+
+  it('stops only the cut-short post\'s job once it was answered ({ messageId }), after the chat-wide first abort', async () => {
+    const held = heldPosts()
+    const transport = createChatStopFetch({ fetch: held.fetch })
+    const chat = chatOf([USER], 'submitted')
+    const { result } = mountStop(chat, { fetch: transport })
+    await postThenCut(transport, cutShortBody('c1')).catch(() => {})
+    const stopping = result.stop()
+    await flush()
+    held.posts[0]!.answer(200)
+    await stopping
+    expect(aborts).toEqual([{ url: '/api/jobs/chat/c1/abort' }, { url: '/api/jobs/chat/c1/abort', body: { messageId: 'u1' } }])
+  })
+
+  it.each([
+    ['the transport\'s whole chat', { id: 'c1', messages: [USER, SHOWN, { ...USER, id: 'u2' }] }, 'u2'],
+    ['the newest message only', { id: 'c1', message: { ...USER, id: 'u3' } }, 'u3'],
+  ])('the late abort, a minute at most after the Stop, names the post\'s message (%s): another tab\'s message runs on', async (_body, body, messageId) => {
+    const held = heldPosts()
+    const transport = createChatStopFetch({ fetch: held.fetch })
+    const chat = chatOf([USER], 'submitted')
+    const { result } = mountStop(chat, { fetch: transport, reread: () => {} })
+    await postThenCut(transport, JSON.stringify(body)).catch(() => {})
+    const stopping = result.stop()
+    await flush()
+    vi.advanceTimersByTime(CHAT_STOP_WAIT_MS)
+    await stopping
+    held.posts[0]!.answer(200)
+    await flush()
+    expect(aborts).toEqual([{ url: '/api/jobs/chat/c1/abort' }, { url: '/api/jobs/chat/c1/abort', body: { messageId } }])
+    expect(result.stopError.value).toBeNull()
   })
 })
