@@ -127,6 +127,7 @@ export function createEngine(options: EngineOptions) {
     notifications,
     clock: batchClock,
     createContext,
+    instanceId,
     onCommit: (run, event) => viewers.onCommit(run, event),
     jobEnded: async (job, state) => void await callHook('jobEnded', job.id, job, state),
     workflows: options.workflows,
@@ -189,7 +190,7 @@ export function createEngine(options: EngineOptions) {
     // The run's timers (lease heartbeat, time limit, writes) outlive this request: none in its trace,
     // nor in its scope — what the run creates first (a tool worker) serves other jobs (request-scope.ts).
     outsideRequests(() => withoutActiveSpan(() => startRun(record, config, undefined, trace, { leaseAskedAtMs })))
-    logger.info('job created', { jobId: record.id, type: record.type, ...workflowField(record.request), ...traceField(trace.traceId) })
+    logger.info('job created', { jobId: record.id, type: record.type, ...workflowField(record.request), instanceId, ...traceField(trace.traceId) })
     await callHook('jobCreated', record.id, record)
     return { job: summarize(record), created: true }
   }

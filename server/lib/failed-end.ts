@@ -26,10 +26,11 @@ export function lateCreationEnd(store: string, seq: number, at: number): JobEven
  * (`jobs_ended_total`, `job_errors_total`; not timed, it never ran) and logged (`job ended`). The
  * user sees the failed job in their list; without this the operator had no line with its id.
  * `request` is the one the creation sent: the line names its `requestId`, as every other end's
- * does (the request answered 503 — the id its client and the app's access log have).
+ * does (the request answered 503 — the id its client and the app's access log have) — and
+ * `instanceId`, the instance that created it (its lease's), which ends it.
  */
-export function reportLateCreationEnd(report: { logger: Logger, metrics: Metrics }, job: { id: string, type: JobType, request: unknown }, end: JobEvent): void {
+export function reportLateCreationEnd(report: { logger: Logger, metrics: Metrics }, job: { id: string, type: JobType, request: unknown, instanceId: string }, end: JobEvent): void {
   if (end.type !== 'job-end') return
   report.metrics.recordEvent(job.id, end)
-  logJobEnded(report.logger, { jobId: job.id, type: job.type, requestId: creatingRequestIdOf(job.request), steps: [] }, end.status, end.error, end.metrics)
+  logJobEnded(report.logger, { jobId: job.id, type: job.type, instanceId: job.instanceId, requestId: creatingRequestIdOf(job.request), steps: [] }, end.status, end.error, end.metrics)
 }

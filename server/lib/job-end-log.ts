@@ -13,7 +13,10 @@
  * An aborted job is no error (docs/observability.md): its line is `info` and names what ended it as
  * `abortCode` — `aborted` (its user), `input-timeout` (a question's `onTimeout: 'abort'`) — the
  * `code` that `job_aborts_total` counts it under, never as `error`.
- * A workflow job's line names its workflow (`workflow`), as its `job created` line does.
+ * A workflow job's line names its workflow (`workflow`), as its `job created` line does; every
+ * line names the instance that wrote the end (`instanceId`, the takeover lines' field): with N
+ * instances, which one ran (or ended) the job. Known without a read: the engine's own id, or the
+ * lease the end was written under.
  */
 import type { JobError, JobMetrics, JobStatus, JobType } from '../../shared/events'
 import type { StepState } from '../../shared/state-entries'
@@ -73,12 +76,12 @@ export function runRounds(run: Pick<JobRun, 'live' | 'stepsBefore' | 'modelsCall
 }
 
 /**
- * Logs the end of job `jobId`, with the metrics of its `job-end` event, the models its rounds ran
+ * Logs the end of job `jobId` (written by instance `instanceId`), with the metrics of its `job-end` event, the models its rounds ran
  * on (`steps`, of its state or `runRounds`; `failedModel`, the round it failed in) and the id of the request that created it (stored with the job: a
  * run taken over names it too); `requestId: undefined` names none, not a request handled when the
  * line is written (request-scope.ts).
  */
-export function logJobEnded(logger: Logger, job: { jobId: string, type: JobType, workflow?: string, traceId?: string, requestId?: string, steps: readonly Pick<StepState, 'model'>[], failedModel?: string }, status: JobStatus, error: JobError | undefined, metrics: JobMetrics): void {
+export function logJobEnded(logger: Logger, job: { jobId: string, type: JobType, workflow?: string, instanceId: string, traceId?: string, requestId?: string, steps: readonly Pick<StepState, 'model'>[], failedModel?: string }, status: JobStatus, error: JobError | undefined, metrics: JobMetrics): void {
   const httpStatus = upstreamStatusOf(error)
   // Where a failure happened; an abort is no failure: what ended it is all it says.
   const where = error && status !== 'aborted'
@@ -93,5 +96,5 @@ export function logJobEnded(logger: Logger, job: { jobId: string, type: JobType,
     ...(metrics.first_token_ms === null || metrics.first_token_ms === undefined ? {} : { firstOutputMs: metrics.first_token_ms }),
     ...(metrics.tool_call_count > 0 ? { toolTimeMs: metrics.tool_execution_time_ms } : {}),
   }
-  logger[status === 'failed' ? 'warn' : 'info']('job ended', { jobId: job.jobId, type: job.type, ...(job.workflow === undefined ? {} : { workflow: job.workflow }), status, ...cause, ...modelFields(job.steps, job.failedModel), ...spent, ...took, ...traceField(job.traceId), requestId: job.requestId })
+  logger[status === 'failed' ? 'warn' : 'info']('job ended', { jobId: job.jobId, type: job.type, ...(job.workflow === undefined ? {} : { workflow: job.workflow }), instanceId: job.instanceId, status, ...cause, ...modelFields(job.steps, job.failedModel), ...spent, ...took, ...traceField(job.traceId), requestId: job.requestId })
 }

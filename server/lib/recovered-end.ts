@@ -91,7 +91,7 @@ export function createRecoveredEnds(options: RecoveredEndsOptions) {
       if (end.status === 'failed') for (const call of state.toolCalls) if (!isToolOutcome(call.status)) countToolResult(options.tools, call.name, 'error')
       // Traced first: the line carries the trace of this end (docs/observability.md, Logs to traces).
       const traceId = traceRecoveredEnd(record, record.lease, config, now(), error, outcome.status, end.metrics, modelFields(state.steps))
-      logJobEnded(logger, { jobId: record.id, type: record.type, ...workflowField(record.request), ...(traceId ? { traceId } : {}), requestId: creatingRequestIdOf(record.request), steps: state.steps }, outcome.status, error, end.metrics)
+      logJobEnded(logger, { jobId: record.id, type: record.type, ...workflowField(record.request), instanceId: record.lease.instanceId, ...(traceId ? { traceId } : {}), requestId: creatingRequestIdOf(record.request), steps: state.steps }, outcome.status, error, end.metrics)
       const ended = applyEvent(state, end)
       void options.jobEnded?.({ ...record, status: ended.status, endedAt: ended.endedAt, lastSeq: end.seq }, ended)
     }

@@ -38,11 +38,13 @@ export function logStoreRefused(logger: Logger, jobId: string, error: unknown): 
 export interface RunEndOptions {
   logger: Logger
   notifications: NotificationHub
+  /** This instance: its `job ended` lines name it (`instanceId`), as the takeover lines do. */
+  instanceId: string
 }
 
 /** Creates the `endRun` of a run manager. */
 export function createRunEnd(options: RunEndOptions): (run: JobRun, outcome: RunOutcome) => Promise<void> {
-  const { logger, notifications } = options
+  const { logger, notifications, instanceId } = options
 
   function notifyEnd(run: JobRun) {
     const { record, live } = run
@@ -110,7 +112,7 @@ export function createRunEnd(options: RunEndOptions): (run: JobRun, outcome: Run
       settleEndStored(run, stored === 'stored')
       if (stored !== 'stored' || run.abandoned) return
       run.live.reportEnd()
-      logJobEnded(logger, { jobId: run.record.id, type: run.record.type, ...workflowField(run.record.request), traceId: run.trace.traceId, requestId: run.requestId, steps: runRounds(run), ...(outcome.failedModel === undefined ? {} : { failedModel: outcome.failedModel }) }, outcome.status, outcome.error, run.metrics)
+      logJobEnded(logger, { jobId: run.record.id, type: run.record.type, ...workflowField(run.record.request), instanceId, traceId: run.trace.traceId, requestId: run.requestId, steps: runRounds(run), ...(outcome.failedModel === undefined ? {} : { failedModel: outcome.failedModel }) }, outcome.status, outcome.error, run.metrics)
       notifyEnd(run)
       if (!run.codeReturned) warnWhileHeld(run, outcome)
     })

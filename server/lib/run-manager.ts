@@ -58,6 +58,8 @@ export interface RunManagerOptions {
   /** The engine's batching clock. */
   clock: BatchClock
   createContext: (run: JobRun, resumedFrom: JobState | null, resumedTextStarts?: RoundTextStarts) => RunContext
+  /** This instance (the `job ended` lines name it). */
+  instanceId: string
   onCommit: (run: JobRun, event: JobEvent) => void
   jobEnded: (job: JobRecord, state: JobState) => Promise<void>
   /** The workflows: an answer sent again is compared as its input node's schema reads it. */
@@ -92,7 +94,7 @@ export function createRunManager(options: RunManagerOptions) {
   const { provider, shared, runs, now, logger, notifications } = options
   /** Answers sent while nobody owned a taken-over job, waiting for their questions (takeover-answers.ts). */
   const takeoverAnswers = new WeakMap<JobRun, TakeoverAnswers>()
-  const endRun = createRunEnd({ logger, notifications })
+  const endRun = createRunEnd({ logger, notifications, instanceId: options.instanceId })
 
   /**
    * Aborts a run; resolves once its end is stored and reported. With `approvals`, answer and stop:

@@ -44,7 +44,7 @@ describe('the end Convex stored for a creation that timed out', () => {
     await vi.waitFor(async () => expect((await provider.get(job.id))?.status).toBe('failed'))
 
     expect(lines.filter(line => line.message === 'job ended')).toEqual([
-      { level: 'warn', message: 'job ended', fields: { jobId: job.id, type: 'chat', status: 'failed', error: 'store-unreachable', failedDuring: 'engine', ...NOTHING_SPENT, requestId: 'req-late-1' } },
+      { level: 'warn', message: 'job ended', fields: { jobId: job.id, type: 'chat', status: 'failed', error: 'store-unreachable', instanceId: 'A', failedDuring: 'engine', ...NOTHING_SPENT, requestId: 'req-late-1' } },
     ])
     expect(metrics.snapshot().counters).toMatchObject({
       'jobs_ended_total{status="failed"}': 1,

@@ -51,7 +51,7 @@ describe('what recovery counts', () => {
     expect(await b.engine.recover()).toBe(1)
     expect(await store.getState(job.id)).toMatchObject({ status: 'failed', error: { code: 'owner-lost' } })
     expect(lines.filter(line => line.message === 'job ended')).toEqual([
-      { level: 'warn', message: 'job ended', fields: { jobId: job.id, type: 'chat', status: 'failed', error: 'owner-lost', failedDuring: 'engine', ...NOTHING_SPENT } },
+      { level: 'warn', message: 'job ended', fields: { jobId: job.id, type: 'chat', instanceId: 'B', status: 'failed', error: 'owner-lost', failedDuring: 'engine', ...NOTHING_SPENT } },
     ])
     await b.engine.dispose()
   })
@@ -127,7 +127,7 @@ describe('what recovery counts', () => {
     expect(counters['job_errors_total{code="owner-lost"}']).toBe(1)
     expect(counters['lease_takeovers_total{outcome="ended",type="chat"}']).toBe(1)
     expect(lines.filter(line => line.message === 'job ended')).toEqual([
-      { level: 'warn', message: 'job ended', fields: { jobId: job.id, type: 'chat', status: 'failed', error: 'owner-lost', failedDuring: 'engine', ...NOTHING_SPENT } },
+      { level: 'warn', message: 'job ended', fields: { jobId: job.id, type: 'chat', instanceId: 'B', status: 'failed', error: 'owner-lost', failedDuring: 'engine', ...NOTHING_SPENT } },
     ])
     expect(ended).toEqual([job.id])
     await b.engine.dispose()

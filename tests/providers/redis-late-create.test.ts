@@ -45,7 +45,7 @@ describe('redis provider: a creation Redis runs after the caller gave up on it',
       expect(await provider.countActive({ userId: 'late-user' })).toBe(0)
       expect(await provider.listExpiredLeases()).toEqual([])
       expect(lines.filter(line => line.message === 'job ended')).toEqual([
-        { level: 'warn', message: 'job ended', fields: { jobId: job.id, type: 'chat', status: 'failed', error: 'store-unreachable', failedDuring: 'engine', ...NOTHING_SPENT, requestId: 'req-late-1' } },
+        { level: 'warn', message: 'job ended', fields: { jobId: job.id, type: 'chat', status: 'failed', error: 'store-unreachable', instanceId: 'gave-up', failedDuring: 'engine', ...NOTHING_SPENT, requestId: 'req-late-1' } },
       ])
       expect(metrics.snapshot().counters).toMatchObject({ 'jobs_ended_total{status="failed"}': 1, 'job_errors_total{code="store-unreachable"}': 1 })
     }

@@ -29,8 +29,8 @@ describe('the job ended line', () => {
     await engine.whenSettled(completed.id)
     const ended = lines.filter(line => line.message === 'job ended')
     expect(ended).toEqual([
-      { level: 'warn', message: 'job ended', fields: { jobId: failed.id, type: 'chat', status: 'failed', error: 'tool-failed', failedDuring: 'tool', toolName: 'lookup', ...NOTHING_SPENT } },
-      { level: 'info', message: 'job ended', fields: { jobId: completed.id, type: 'chat', status: 'completed', ...NOTHING_SPENT } },
+      { level: 'warn', message: 'job ended', fields: { jobId: failed.id, type: 'chat', instanceId: expect.any(String), status: 'failed', error: 'tool-failed', failedDuring: 'tool', toolName: 'lookup', ...NOTHING_SPENT } },
+      { level: 'info', message: 'job ended', fields: { jobId: completed.id, type: 'chat', instanceId: expect.any(String), status: 'completed', ...NOTHING_SPENT } },
     ])
     expect(JSON.stringify(lines)).not.toContain('secret answer')
     await engine.dispose()
@@ -42,10 +42,10 @@ describe('the job ended line', () => {
     const { job } = await engine.createJob('u1', { request: chatRequest })
     await engine.abortJob('u1', job.id)
     await engine.whenSettled(job.id)
-    logJobEnded(logger, { jobId: 'j2', type: 'workflow', steps: [] }, 'aborted', { code: 'input-timeout', message: 'no answer in time' }, emptyMetrics())
+    logJobEnded(logger, { jobId: 'j2', type: 'workflow', instanceId: 'i1', steps: [] }, 'aborted', { code: 'input-timeout', message: 'no answer in time' }, emptyMetrics())
     expect(lines.filter(line => line.message === 'job ended')).toEqual([
-      { level: 'info', message: 'job ended', fields: { jobId: job.id, type: 'chat', status: 'aborted', abortCode: 'aborted', ...NOTHING_SPENT } },
-      { level: 'info', message: 'job ended', fields: { jobId: 'j2', type: 'workflow', status: 'aborted', abortCode: 'input-timeout', ...NOTHING_SPENT } },
+      { level: 'info', message: 'job ended', fields: { jobId: job.id, type: 'chat', instanceId: expect.any(String), status: 'aborted', abortCode: 'aborted', ...NOTHING_SPENT } },
+      { level: 'info', message: 'job ended', fields: { jobId: 'j2', type: 'workflow', instanceId: 'i1', status: 'aborted', abortCode: 'input-timeout', ...NOTHING_SPENT } },
     ])
     await engine.dispose()
   })

@@ -62,7 +62,7 @@ describe('the lines of a workflow job', () => {
   it('name it in the job ended line of a failure too, beside where it failed', () => {
     const { logger, lines } = recordingLogger()
     const failure = new JobFailure('node-failed', 'x', { failedDuring: 'node', nodeId: 'done' })
-    logJobEnded(logger, { jobId: 'j1', type: 'workflow', workflow: 'weekly_report', steps: [] }, 'failed', { code: failure.code, message: failure.message, failedDuring: 'node', nodeId: 'done' }, emptyMetrics())
+    logJobEnded(logger, { jobId: 'j1', type: 'workflow', workflow: 'weekly_report', instanceId: 'i1', steps: [] }, 'failed', { code: failure.code, message: failure.message, failedDuring: 'node', nodeId: 'done' }, emptyMetrics())
     expect(lines[0]).toMatchObject({ level: 'warn', fields: { jobId: 'j1', type: 'workflow', workflow: 'weekly_report', error: 'node-failed', nodeId: 'done' } })
   })
 })

@@ -91,7 +91,7 @@ describe('docs/logs.md, Lines by name', () => {
   it('reads the table', () => {
     expect(rows.map(row => row.name)).toContain('job ended')
     expect(rows.find(row => row.name === 'job ended')).toMatchObject({ levels: ['info', 'warn'] })
-    expect(rows.find(row => row.name === 'job created')?.required).toEqual(new Set(['jobId', 'type']))
+    expect(rows.find(row => row.name === 'job created')?.required).toEqual(new Set(['jobId', 'type', 'instanceId']))
   })
 
   it('a chat that calls a tool that fails, one that refuses and one that answers, then completes', async () => {

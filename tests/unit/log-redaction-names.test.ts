@@ -18,7 +18,7 @@ afterEach(() => {
 describe('a name with "sk-" inside a word', () => {
   it('is written whole in a log line', () => {
     const warn = vi.spyOn(console, 'warn').mockImplementation(() => {})
-    logJobEnded(createConsoleLogger(), { jobId: 'j1', type: 'workflow', steps: [] }, 'failed', { code: 'node-failed', message: 'm', failedDuring: 'workflow-node', nodeId: 'ask-for-approval', toolName: 'risk-assessment' }, emptyMetrics())
+    logJobEnded(createConsoleLogger(), { jobId: 'j1', type: 'workflow', instanceId: 'i1', steps: [] }, 'failed', { code: 'node-failed', message: 'm', failedDuring: 'workflow-node', nodeId: 'ask-for-approval', toolName: 'risk-assessment' }, emptyMetrics())
     expect(JSON.parse(warn.mock.calls[0]![0] as string)).toMatchObject({ message: 'job ended', nodeId: 'ask-for-approval', toolName: 'risk-assessment' })
     expect(redact('workflow "desk-booking-flow" node "task-reviewer1"')).toBe('workflow "desk-booking-flow" node "task-reviewer1"')
   })

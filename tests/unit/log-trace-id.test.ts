@@ -31,7 +31,7 @@ describe('the trace id in a job\'s log lines', () => {
     const [jobSpan] = tracing.named('background_jobs.job')
     const traceId = jobSpan!.spanContext().traceId
     expect(traceId).toMatch(/^[0-9a-f]{32}$/)
-    expect(fieldsOf(lines, 'job created')).toEqual([{ jobId: job.id, type: 'chat', traceId }])
+    expect(fieldsOf(lines, 'job created')).toEqual([{ jobId: job.id, type: 'chat', instanceId: expect.any(String), traceId }])
     expect(fieldsOf(lines, 'job ended')).toEqual([expect.objectContaining({ jobId: job.id, status: 'failed', httpStatus: 503, traceId })])
     await engine.dispose()
   })
@@ -43,7 +43,7 @@ describe('without a tracing SDK', () => {
     const { engine } = createTestEngine({ logger, runners: { chat: runChatJob }, model: createStepModel([textStep('hello')]) })
     const { job } = await engine.createJob('u1', { request: chatRequest })
     await engine.whenSettled(job.id)
-    expect(fieldsOf(lines, 'job created')).toEqual([{ jobId: job.id, type: 'chat' }])
+    expect(fieldsOf(lines, 'job created')).toEqual([{ jobId: job.id, type: 'chat', instanceId: expect.any(String) }])
     expect(fieldsOf(lines, 'job ended')[0]).not.toHaveProperty('traceId')
     await engine.dispose()
   })

@@ -122,7 +122,7 @@ export function createConvexProvider(options: ConvexProviderOptions): ConvexJobP
         return null
       })
     // A stored end like any other: counted and logged (`job ended`).
-    if (stored?.ok) reportLateCreationEnd({ logger, metrics: options.metrics ?? useMetrics() }, { id: late.record.jobId, type: late.record.type, request }, end)
+    if (stored?.ok) reportLateCreationEnd({ logger, metrics: options.metrics ?? useMetrics() }, { id: late.record.jobId, type: late.record.type, request, instanceId: late.record.lease.instanceId }, end)
   }
 
   async function readEvents(id: string, afterSeq: number): Promise<EventRange | null> {

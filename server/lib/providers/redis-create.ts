@@ -13,7 +13,7 @@ import type { AppendBatcher } from './redis-append-batch'
 import type { RedisConnection } from './redis-client'
 import { encodeMeta, encodeRequest, eventHeads } from './redis-records'
 import { CREATE_SCRIPT } from './redis-create-script'
-import type { CreateOptions, JobProvider, JobRecord, NewJobRecord } from './types'
+import type { CreateOptions, JobLease, JobProvider, JobRecord, NewJobRecord } from './types'
 import { ActiveLimitError, RateRefusedError } from './types'
 import type { ActiveLimitScope } from './types'
 
@@ -52,7 +52,7 @@ export interface RedisCreationOptions {
   storeNow: () => string
   onError: (error: unknown) => void
   /** A late creation's end was stored (counted and logged as every stored end: failed-end.ts); `request`: the one the creation sent. */
-  onEnded: (job: Pick<JobRecord, 'id' | 'type' | 'request'>, end: JobEvent) => void
+  onEnded: (job: Pick<JobRecord, 'id' | 'type' | 'request'> & { instanceId: string }, end: JobEvent) => void
 }
 
 /** The provider's `create`. */
@@ -62,14 +62,15 @@ export function createRedisCreation({ script, addressSetMs, getListed, connect, 
    * started nothing, so left alone it would count as active until its lease lapsed, and then be run
    * (or failed as lost) by recovery — work the user was told had failed.
    */
-  async function endUnstarted(id: string, epoch: number, request: JobRecord['request']): Promise<void> {
+  async function endUnstarted(id: string, lease: JobLease, request: JobRecord['request']): Promise<void> {
     const record = await getListed(id)
     if (!record || record.status !== 'queued') return
     const end = lateCreationEnd('Redis', record.lastSeq + 1, now())
-    const reply = await appends.append({ id, epoch: String(epoch), heads: eventHeads([end]), events: JSON.stringify([end]) })
+    const reply = await appends.append({ id, epoch: String(lease.epoch), heads: eventHeads([end]), events: JSON.stringify([end]) })
     if (reply[0] === 'error') throw new Error(`Redis refused to end job ${id}, stored after its creation timed out: ${reply[1]}`)
-    // The listing's record holds no whole request: the one sent names the request that created it.
-    if (reply[0] === 'ok') onEnded({ id: record.id, type: record.type, request }, end)
+    // The listing's record holds no whole request: the one sent names the request that created it
+    // (and its lease the instance that created it, which ends it here).
+    if (reply[0] === 'ok') onEnded({ id: record.id, type: record.type, request, instanceId: lease.instanceId }, end)
   }
 
   /** Creations whose outcome is unknown, waiting for Redis to say whether it stored them. */
@@ -81,7 +82,7 @@ export function createRedisCreation({ script, addressSetMs, getListed, connect, 
    * the job. It is ended as a late one is — tried now, and again whenever the command connection
    * comes back, until Redis answers (or the provider is disposed, which drops the listener).
    */
-  function endIfStored(id: string, epoch: number, request: JobRecord['request']): void {
+  function endIfStored(id: string, lease: JobLease, request: JobRecord['request']): void {
     // Bounded: during a long outage every refused creation lands here (most never reached Redis).
     // Past the bound, a job that was stored after all is ended by recovery once its lease lapses.
     if (endsAwaited.has(id) || endsAwaited.size >= MAX_ENDS_AWAITED) return
@@ -92,7 +93,7 @@ export function createRedisCreation({ script, addressSetMs, getListed, connect, 
       const attempt = () => {
         running = true
         again = false
-        endUnstarted(id, epoch, request).then(finish, (error: unknown) => {
+        endUnstarted(id, lease, request).then(finish, (error: unknown) => {
           running = false
           if (!(error instanceof ProviderUnavailableError)) {
             finish()
@@ -141,7 +142,7 @@ export function createRedisCreation({ script, addressSetMs, getListed, connect, 
       createOptions.maxActivePerAddress === undefined ? '' : String(createOptions.maxActivePerAddress.limit),
       String(addressSetMs),
     ], (late) => {
-      if (late[0] === 'created' && lease) void endUnstarted(late[1]!, lease.epoch, record.request).catch(onError)
+      if (late[0] === 'created' && lease) void endUnstarted(late[1]!, lease, record.request).catch(onError)
     })
     if (outcome === 'duplicate') throw new Error(`A job with id ${record.id} already exists`)
     if (outcome === 'limit') throw new ActiveLimitError(value as ActiveLimitScope, Number(third))
@@ -161,7 +162,7 @@ export function createRedisCreation({ script, addressSetMs, getListed, connect, 
         return await createOnce(record, createOptions)
       }
       catch (error) {
-        if (record.lease && error instanceof ProviderUnavailableError) endIfStored(record.id, record.lease.epoch, record.request)
+        if (record.lease && error instanceof ProviderUnavailableError) endIfStored(record.id, record.lease, record.request)
         throw error
       }
     },
