@@ -3,7 +3,8 @@
  * started after the app): a start that fails because the store cannot be reached is tried again
  * with backoff, and meanwhile requests get a 503 with `Retry-After` — never a 500, never a hang —
  * and the instance starts working once the store answers. A start that fails for another reason
- * (a missing package) is not retried: requests get the 503 and the log says why.
+ * (a missing package) is not retried: requests get the 503 and the log says why. A store that
+ * refuses this server (a wrong password) is tried again too, but `peek` says `failed` (start-failure.ts).
  */
 import { ProviderUnavailableError, ShuttingDownError } from './errors'
 
@@ -19,6 +20,12 @@ export interface StartupOptions<T> {
   provider: string
   /** True when a failure may pass by itself (the store unreachable): then it is tried again. */
   isRetryable: (error: unknown) => boolean
+  /**
+   * What a failure says (its reason), and whether `peek` calls the start `failed` for it while it
+   * is still tried again (trying again alone cannot end it: a refused password). A final failure is
+   * `failed` whatever this says. @default none: `failed` only when final, with no reason
+   */
+  describeFailure?: (error: unknown) => { reason: string, failed: boolean }
   /** Each failure, with the delay before the next attempt (null: no more attempts). */
   onFailure: (error: unknown, retryInMs: number | null) => void
   /** A value started after `stop` (an attempt was under way): release it. */
@@ -47,8 +54,12 @@ export interface Startup<T> {
   peek(): StartupPeek<T>
 }
 
-/** Where a start is: under way or waiting to try again, started, failed for good, or stopped (shutdown). */
-export type StartupPeek<T> = { phase: 'starting' | 'failed' | 'stopped', value: null } | { phase: 'started', value: T }
+/**
+ * Where a start is: under way or waiting to try again, started, stopped (shutdown), or failed —
+ * for good, or failing for a reason trying again alone cannot end (`describeFailure`: it is still
+ * tried again, and starts once someone fixes it) — with the last failure's `reason`.
+ */
+export type StartupPeek<T> = { phase: 'starting' | 'stopped', value: null } | { phase: 'failed', value: null, reason?: string } | { phase: 'started', value: T }
 
 /** Runs `start` until it succeeds, fails for good, or `stop` is called. */
 export function startWithRetry<T>(start: () => Promise<T>, options: StartupOptions<T>): Startup<T> {
@@ -126,7 +137,11 @@ export function startWithRetry<T>(start: () => Promise<T>, options: StartupOptio
     settled,
     peek() {
       if (started) return { phase: 'started', value: startedValue as T }
-      return { phase: stopped ? 'stopped' : final ? 'failed' : 'starting', value: null }
+      if (stopped) return { phase: 'stopped', value: null }
+      // The last failure stands while the next attempt runs: a probe sees no `starting` in between.
+      const described = failure === null ? undefined : options.describeFailure?.(failure)
+      if (final || described?.failed) return { phase: 'failed', value: null, ...(described ? { reason: described.reason } : {}) }
+      return { phase: 'starting', value: null }
     },
   }
 }

@@ -12,11 +12,22 @@ export class BackgroundJobsError extends Error {
 }
 
 /**
+ * Why a start failed that trying again alone cannot end: the store answered and refused this
+ * server — its credentials (`store-auth-refused`), its rights on the keys or channels
+ * (`store-access-denied`), or a server that cannot run it (`store-unsupported`). The start is
+ * still tried again (a fix on the store's side is picked up), but the health route says `failed`
+ * with this reason at once (start-failure.ts).
+ */
+export type StoreNeedsFix = 'store-auth-refused' | 'store-access-denied' | 'store-unsupported'
+
+/**
  * The job store could not be reached when the engine started (its server down or restarting): the
  * engine tries again with backoff (engine-startup.ts), and requests get a 503 meanwhile.
  */
 export class StoreUnreachableError extends Error {
   override name = 'StoreUnreachableError'
+  /** Set by a failure someone must fix (a wrong password): see `StoreNeedsFix`. Unset: it may pass by itself. */
+  readonly needsFix?: StoreNeedsFix
 }
 
 /** The job does not exist, or belongs to another user (never a 403: that would confirm it exists). */

@@ -107,6 +107,16 @@ export async function readiness(answers: (provider: JobProvider) => Promise<bool
   return draining(engine) ? 'draining' : 'ok'
 }
 
+/**
+ * Why the start failed, when the health route says `failed` for it: one of start-failure.ts'
+ * `START_FAILURE_REASONS` (`store-auth-refused` for a wrong Redis password) — a fixed word, never
+ * the error's text (an address, a user name). Undefined otherwise.
+ */
+export function startFailureReason(): string | undefined {
+  const start = peekBackgroundJobsEngine()
+  return start.phase === 'failed' ? start.reason : undefined
+}
+
 /** True once the engine is disposed (the shutdown signal came). */
 function draining(engine: BackgroundJobsEngine): boolean {
   try {

@@ -38,6 +38,7 @@ export const COUNTER_HELP = {
   model_rounds_total: 'Model rounds (one request to the model endpoint, retries included) run on this instance, by the model asked (other: past 64 models) and outcome (completed; aborted; http-<status>: the endpoint answered that HTTP status; else the error code, e.g. upstream-timeout, upstream-network).',
   model_retries_total: 'Model requests sent again after a retryable failure before the first token, by reason (http-429, http-5xx, network, other: a retryable error chunk with no status, such as overloaded_error).',
   subscription_failures_total: 'Live-tail subscriptions to the shared store (a job\'s events or controls, a control reply, a user\'s jobs) whose read or query failed or whose listener threw, by provider (redis, convex).',
+  start_failures_total: 'Attempts to start the engine on this instance that failed, by reason (store-unreachable: the job store was not reached, tried again; store-auth-refused: it refused the credentials; store-access-denied: it refused the rights on its keys or channels; store-unsupported: a server the provider cannot run on — these three are tried again too, but the health route says failed; start-error: an error no attempt can pass, such as a missing package, not tried again).',
   subscription_reconnects_total: 'Times the connection the shared store\'s live-tail subscriptions share came back after a drop (Redis pub/sub, the Convex WebSocket), by provider (redis, convex).',
 } as const satisfies Record<string, string>
 
@@ -95,6 +96,7 @@ export const METRIC_LABELS = {
   model_retries_total: ['reason'],
   subscription_failures_total: ['provider'],
   subscription_reconnects_total: ['provider'],
+  start_failures_total: ['reason'],
   delta_batch_chars: [],
   provider_call_ms: ['operation'],
   job_duration_ms: [],

@@ -14,6 +14,7 @@ import { RATE_LIMITS } from './rate-limit'
 import { MODEL_RETRY_REASONS } from './model/retry-metrics'
 import { CUT_STREAMS, STREAM_CUT_REASONS } from './http/sse-sink'
 import { TERMINAL_STATUSES } from '../../shared/events'
+import { START_FAILURE_REASONS } from './start-failure'
 
 /**
  * Why a run on this instance stopped without writing its job's end (`runs_handed_off_total{cause}`):
@@ -42,6 +43,8 @@ export const FIXED_LABEL_VALUES: { [Name in CounterName]?: readonly string[] } =
   isolated_calls_not_run_total: ['queue-full', 'yielded', 'queue-timeout'],
   runs_handed_off_total: HAND_OFF_CAUSES,
   notification_streams_cut_total: STREAM_CUT_REASONS,
+  // An alert on a failed start sees the first one (at 0 from the process's start).
+  start_failures_total: START_FAILURE_REASONS,
 }
 
 /**

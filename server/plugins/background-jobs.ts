@@ -23,9 +23,8 @@ import type { BackgroundJobsConfig, BackgroundJobsConfigInput } from '../lib/con
 import { createEngine } from '../lib/engine'
 import { setBackgroundJobsEngine } from '../lib/engine-instance'
 import { startWithRetry } from '../lib/engine-startup'
-import { createStartupLog } from '../lib/startup-log'
+import { createStartReport } from '../lib/start-failure'
 import { isPrerendering, PRERENDER_ENGINE_SOURCE } from '../lib/prerender'
-import { StoreUnreachableError } from '../lib/errors'
 import { runChatJob } from '../lib/executor/run-chat-job'
 import { createToolIsolation } from '../lib/isolation/tool-pool'
 import { createIsolationAvailability } from '../lib/isolation/worker-entry'
@@ -116,8 +115,10 @@ export default defineNitroPlugin((nitroApp) => {
   // function fails that call or node instead of ending the server and every job on it.
   const stopGuardingExit = guardToolProcessExit()
 
-  // Tried again while the job store cannot be reached (requests get a 503 meanwhile).
-  const startupLog = createStartupLog(logger)
+  // Tried again while the job store cannot be reached (requests get a 503 meanwhile); each failed
+  // attempt logged and counted, and one trying again cannot end (a wrong password) is `failed` on
+  // the health route (start-failure.ts).
+  const startReport = createStartReport({ logger, metrics: useMetrics() })
   const startup = startWithRetry(() => createProviderFromConfig(getConfig(), { logger }).then(provider => createEngine({
     provider,
     instanceId: workerInstanceId(bootConfig.instanceId, cluster.worker?.id),
@@ -139,11 +140,12 @@ export default defineNitroPlugin((nitroApp) => {
     },
   })), {
     provider: bootConfig.provider,
-    isRetryable: error => error instanceof StoreUnreachableError,
-    onFailure: startupLog.failed,
+    isRetryable: startReport.isRetryable,
+    describeFailure: startReport.describeFailure,
+    onFailure: startReport.onFailure,
     discard: engine => void engine.dispose(),
   })
-  void startup.settled.then(engine => engine && startupLog.started())
+  void startup.settled.then(engine => engine && startReport.started())
   setBackgroundJobsEngine({ get: () => startup.get(), stop: () => startup.stop(), config: getConfig, peek: () => startup.peek() })
 
   nitroApp.hooks.hook('close', async () => {

@@ -11,6 +11,7 @@ import { createClient } from 'redis'
 import { describe, expect, it, onTestFinished } from 'vitest'
 import { StoreUnreachableError } from '../../server/lib/errors'
 import { createRedisProvider } from '../../server/lib/providers/redis'
+import { startFailureOf } from '../../server/lib/start-failure'
 import { useRedisServer } from '../support/redis-server'
 import { createJob } from './contract-fixtures'
 
@@ -29,6 +30,7 @@ describe('redis provider: an ACL user without pub/sub channels', () => {
       const created = await createJob(denied).then(() => 'created', (error: unknown) => String(error))
       await denied.dispose()
       expect(failure).toBeInstanceOf(StoreUnreachableError)
+      expect(startFailureOf(failure)).toEqual({ reason: 'store-access-denied', failed: true })
       expect(String((failure as Error)?.message)).toMatch(/^The Redis user "app" of NUXT_BACKGROUND_JOBS_REDIS_URL may not use the redis provider's pub\/sub channels \(acl:\*\): NOPERM .*ACL SETUSER app &acl:\*/)
       expect(created).not.toBe('created')
       expect(await admin.sendCommand(['KEYS', 'acl:*'])).toEqual([])

@@ -9,6 +9,7 @@
 import { describe, expect, it, onTestFinished } from 'vitest'
 import { StoreUnreachableError } from '../../server/lib/errors'
 import { createRedisProvider } from '../../server/lib/providers/redis'
+import { startFailureOf } from '../../server/lib/start-failure'
 import { useRedisServer } from '../support/redis-server'
 import { createJob } from './contract-fixtures'
 import { redisAdminClient } from '../support/redis-provider-admin'
@@ -34,6 +35,8 @@ describe('redis provider: an ACL user without the prefix\'s keys', () => {
     await admin.sendCommand(['ACL', 'SETUSER', 'app', 'on', '>secret', 'resetchannels', '~myapp:*', '&myapp:*', '&bgjobs:*', '+@all'])
     const failure = await bootAs()
     expect(failure).toBeInstanceOf(StoreUnreachableError)
+    // Tried again, but someone must fix it: the health route says `failed` (start-failure.ts).
+    expect(startFailureOf(failure)).toEqual({ reason: 'store-access-denied', failed: true })
     expect(String((failure as Error)?.message)).toMatch(/^The Redis user "app" of NUXT_BACKGROUND_JOBS_REDIS_URL may not read and write the redis provider's keys \(bgjobs:\*\): NOPERM .*ACL SETUSER app ~bgjobs:\* .*NUXT_BACKGROUND_JOBS_REDIS_KEY_PREFIX/)
     expect(await admin.sendCommand(['KEYS', '*'])).toEqual([])
   })

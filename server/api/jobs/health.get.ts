@@ -2,12 +2,13 @@
  * GET /api/jobs/health — readiness for load balancers and Kubernetes probes (decision 037): `200
  * { status: 'ok' }` once the engine runs and its job store answered a ping (health.ts), `200 {
  * status: 'disabled' }` with the layer switched off; otherwise `503` with `Retry-After` and `{
- * status: 'starting' | 'draining' | 'provider-unreachable' | 'failed' }`. No user is resolved (no
+ * status: 'starting' | 'draining' | 'provider-unreachable' | 'failed' }`, a `failed` start with its
+ * `reason` (a fixed word: `store-auth-refused`…, start-failure.ts). No user is resolved (no
  * session needed, no cookie set), and the answer holds nothing else: no job, no user, no setting,
- * no store address.
+ * no store address, no error text.
  */
 import { defineEventHandler, setResponseHeader, setResponseStatus } from 'h3'
-import { HEALTH_RETRY_AFTER_SECONDS, readiness } from '../../lib/health'
+import { HEALTH_RETRY_AFTER_SECONDS, readiness, startFailureReason } from '../../lib/health'
 import type { HealthStatus } from '../../lib/health'
 import { requestIdOf } from '../../lib/http/request-id'
 import { routeLogger } from '../../lib/http/route-logger'
@@ -29,5 +30,7 @@ export default defineEventHandler(event => runInRequestScope(requestIdOf(event),
     setResponseStatus(event, 503, 'Service Unavailable')
     setResponseHeader(event, 'retry-after', HEALTH_RETRY_AFTER_SECONDS)
   }
-  return { status }
+  // Why the start failed, as a fixed word (start-failure.ts): never the error's text.
+  const reason = status === 'failed' ? startFailureReason() : undefined
+  return reason ? { status, reason } : { status }
 }))

@@ -12,6 +12,7 @@ import { StoreUnreachableError } from '../errors'
 
 /** The Redis user may not publish to (nor subscribe to) the provider's channels. */
 export class RedisChannelsDeniedError extends StoreUnreachableError {
+  override readonly needsFix = 'store-access-denied' as const
   override name = 'RedisChannelsDeniedError'
   constructor(user: string, prefix: string, cause: unknown) {
     super(`The Redis user "${user}" of NUXT_BACKGROUND_JOBS_REDIS_URL may not use the redis provider's pub/sub channels (${prefix}*): ${(cause as Error)?.message ?? String(cause)}. Grant them: ACL SETUSER ${user} &${aclPatternOf(prefix)} +@pubsub (Redis 7 gives an ACL user no channels unless acl-pubsub-default is allchannels)`, { cause })

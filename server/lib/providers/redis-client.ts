@@ -8,14 +8,14 @@ import { createCallDeadline } from './call-deadline'
 import { refusalOf } from './redis-refusal'
 import { withinHandshakeDeadline } from './redis-handshake-deadline'
 import { redactUrl } from './redis-url-redaction'
-import { RedisPackageMissingError, RedisUnavailableError, RedisUnreachableError, REDIS_RETRY_AFTER_SECONDS } from './redis-errors'
+import { isAuthRefusal, RedisAuthRefusedError, RedisPackageMissingError, RedisUnavailableError, RedisUnreachableError, REDIS_RETRY_AFTER_SECONDS } from './redis-errors'
 import type { RedisConnection, RedisConnectionOptions } from './redis-connection'
 import { newConnectionProbe, silentSocketMs, watchForStall } from './redis-stall-check'
 import { closeClients } from './redis-close'
 import { createTimerSet } from '../timers'
 
 export { redactUrl }
-export { RedisPackageMissingError, RedisUnavailableError, RedisUnreachableError } from './redis-errors'
+export { RedisAuthRefusedError, RedisPackageMissingError, RedisUnavailableError, RedisUnreachableError } from './redis-errors'
 export type { RedisConnection, RedisConnectionOptions } from './redis-connection'
 
 /** How long a command waits for its reply (`commandTimeoutMs`). */
@@ -97,7 +97,7 @@ export async function connectRedis(options: RedisConnectionOptions): Promise<Red
     commands.destroy()
     subscriber.destroy()
     if (options.signal?.aborted) throw options.signal.reason
-    throw new RedisUnreachableError(options.url, error)
+    throw isAuthRefusal(error) ? new RedisAuthRefusedError(options.url, error) : new RedisUnreachableError(options.url, error)
   }
   booted = true
 

@@ -21,6 +21,7 @@ const CLUSTER_SLOTS = 16_384
 
 /** The URL reaches a Redis Cluster the provider cannot run on. */
 export class RedisClusterUnsupportedError extends StoreUnreachableError {
+  override readonly needsFix = 'store-unsupported' as const
   override name = 'RedisClusterUnsupportedError'
   constructor(url: string, primaries: number, slots: number) {
     super(`NUXT_BACKGROUND_JOBS_REDIS_URL (${redactUrl(url)}) reaches a Redis Cluster whose ${slots} of ${CLUSTER_SLOTS} assigned hash slots are spread over ${primaries} primaries: the redis provider's scripts touch keys of many slots at once, which only a node holding every slot runs. Use a standalone Redis (or one managed by Sentinel), or a cluster with a single shard (docs/providers.md, "redis")`)
@@ -29,6 +30,7 @@ export class RedisClusterUnsupportedError extends StoreUnreachableError {
 
 /** The URL reaches a Redis (or a proxy) that cannot run a script over keys of several hash slots. */
 export class RedisScriptsUnsupportedError extends StoreUnreachableError {
+  override readonly needsFix = 'store-unsupported' as const
   override name = 'RedisScriptsUnsupportedError'
   constructor(url: string, reply: string, options?: { cause?: unknown }) {
     super(`NUXT_BACKGROUND_JOBS_REDIS_URL (${redactUrl(url)}) could not run a script of the redis provider that reads keys of several hash slots, as its writes do: ${reply}. A Redis Cluster or a proxy in front of one (Envoy, predixy, a managed "cluster mode" endpoint) cannot run them: use a standalone Redis (or one managed by Sentinel), or a cluster with a single shard (docs/providers.md, "redis"); an ACL user needs the scripting commands (+@scripting)`, options)

@@ -25,6 +25,35 @@ export class RedisUnreachableError extends StoreUnreachableError {
   }
 }
 
+/**
+ * What Redis answers a connection whose credentials it refuses: a wrong password or user, a
+ * disabled user (`WRONGPASS`), no password where one is required (`NOAUTH`), or Redis before 6's
+ * `ERR invalid password` and a password sent to a Redis that has none. Never the password itself.
+ */
+const AUTH_REFUSED = /^(WRONGPASS|NOAUTH)\b|^ERR (invalid password|AUTH .*called without any password configured)/
+
+/** True when `error` (or an error it wraps) is Redis refusing the connection's credentials. */
+export function isAuthRefusal(error: unknown): boolean {
+  for (let cause = error, depth = 0; cause && depth < 5; cause = (cause as { cause?: unknown }).cause, depth++) {
+    const message = (cause as { message?: unknown }).message
+    if (typeof message === 'string' && AUTH_REFUSED.test(message)) return true
+  }
+  return false
+}
+
+/**
+ * Redis refused the credentials of NUXT_BACKGROUND_JOBS_REDIS_URL at boot: tried again like an
+ * unreachable Redis (a password changed on Redis's side is then picked up), but no attempt passes
+ * until someone fixes the password or the Redis user, so the health route says `failed` at once.
+ */
+export class RedisAuthRefusedError extends RedisUnreachableError {
+  override readonly needsFix = 'store-auth-refused' as const
+  constructor(url: string, cause: unknown) {
+    super(url, cause)
+    this.name = 'RedisAuthRefusedError'
+  }
+}
+
 /** Redis could not be reached for a command (down, restarting, timed out): 503 + Retry-After, retry shortly. */
 export class RedisUnavailableError extends ProviderUnavailableError {
   override readonly name = 'RedisUnavailableError'

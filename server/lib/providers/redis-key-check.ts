@@ -15,6 +15,7 @@ import { redactUrl } from './redis-url-redaction'
 
 /** The Redis user may not read and write the provider's keys. */
 export class RedisKeysDeniedError extends StoreUnreachableError {
+  override readonly needsFix = 'store-access-denied' as const
   override name = 'RedisKeysDeniedError'
   constructor(user: string, prefix: string, cause: unknown) {
     super(`The Redis user "${user}" of NUXT_BACKGROUND_JOBS_REDIS_URL may not read and write the redis provider's keys (${prefix}*): ${(cause as Error)?.message ?? String(cause)}. Grant them (ACL SETUSER ${user} ~${aclPatternOf(prefix)} &${aclPatternOf(prefix)} +@all), or set NUXT_BACKGROUND_JOBS_REDIS_KEY_PREFIX to the prefix the user's ACL grants (now ${prefix})`, { cause })

@@ -15,6 +15,7 @@ const MIN_VERSION = [6, 2] as const
 
 /** The URL reaches a Redis older than the provider needs. */
 export class RedisVersionUnsupportedError extends StoreUnreachableError {
+  override readonly needsFix = 'store-unsupported' as const
   override name = 'RedisVersionUnsupportedError'
   constructor(url: string, version: string) {
     super(`NUXT_BACKGROUND_JOBS_REDIS_URL (${redactUrl(url)}) reaches Redis ${version}, older than the ${MIN_VERSION.join('.')} the redis provider needs (its lists and scripts use ZRANGE … BYSCORE, ZADD … GT and GETDEL, which an older server refuses: every job listing and creation would fail). Upgrade Redis, or point the URL at one of version ${MIN_VERSION.join('.')} or later (docs/providers.md, "redis")`)
