@@ -9,6 +9,7 @@ import type { FunctionReference } from 'convex/server'
 import { api, internal } from '../../convex/_generated/api'
 import { MIN_SECRET_LENGTH } from '../../convex/secret'
 import { ConvexAccessError, createConvexProvider } from '../../server/lib/providers/convex'
+import { startFailureOf } from '../../server/lib/start-failure'
 import { createConvexTestFacade, type ConvexTestBackend } from '../../server/lib/providers/convex-test-facade'
 import { createBackend, createInstance, newJob, statusEvent, TEST_SECRET, type Backend } from './backend'
 import { convexModules, deployedModule, registeredFunctions } from './deployed-modules'
@@ -153,6 +154,10 @@ describe('who may call the Convex functions', () => {
     const failure = await provider.get('job-x').catch((error: unknown) => error as Error)
     expect(failure).toBeInstanceOf(ConvexAccessError)
     expect((failure as Error).message).toMatch(/BACKGROUND_JOBS_SECRET .*NUXT_BACKGROUND_JOBS_CONVEX_SECRET/)
+    // At boot it is a refused login, as a wrong Redis password: the health route says `failed`.
+    const bootFailure = await provider.ready!().catch((error: unknown) => error)
+    expect(startFailureOf(bootFailure)).toEqual({ reason: 'store-auth-refused', failed: true })
+    expect(String((bootFailure as Error).message)).not.toContain(wrong)
     // An argument error quotes the arguments: the facade scrubs the secret out of it.
     const invalid = await provider.list({ userId: 'user-1', limit: 'ten' as unknown as number }).catch((error: unknown) => error as Error)
     expect(String((invalid as Error).message)).not.toContain(wrong)

@@ -22,6 +22,15 @@ export class ConvexDeploymentCheckError extends StoreUnreachableError {
   override name = 'ConvexDeploymentCheckError'
 }
 
+/**
+ * The deployment refused this server's secret (or has none set): tried again like the others (a
+ * secret set on the deployment is picked up), but only someone's fix ends it, so the health
+ * route says `failed` (`store-auth-refused`, start-failure.ts) meanwhile.
+ */
+export class ConvexSecretRefusedError extends ConvexDeploymentCheckError {
+  override readonly needsFix = 'store-auth-refused' as const
+}
+
 /** Options of `checkConvexDeployment`. */
 export interface ConvexBootCheckOptions {
   /** Runs `health:check` (with the provider's time limit and error mapping). */
@@ -51,7 +60,7 @@ function explainBootFailure(error: unknown, where: string): unknown {
   if (error instanceof ConvexPackageMissingError) return error
   if (error instanceof ConvexAccessError) {
     // Its message names NUXT_BACKGROUND_JOBS_CONVEX_SECRET (refused) or the deployment's own variable (unset).
-    return new ConvexDeploymentCheckError(`${where} refused this server: ${error.message}`, { cause: error })
+    return new ConvexSecretRefusedError(`${where} refused this server: ${error.message}`, { cause: error })
   }
   // A function the deployment lacks is a refusal for good (ConvexRefusedError); any other answer of Convex's a ConvexCallError.
   if (error instanceof ConvexCallError || error instanceof ConvexRefusedError) {
