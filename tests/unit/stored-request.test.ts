@@ -108,7 +108,7 @@ describe('checking a stored request before recovery runs it', () => {
 
   it('refuses a model the operator did not allow and malformed messages', () => {
     expect(refusal({ type: 'chat', messages: [user('hi')], model: 'expensive/model' })).toMatch(/model: "expensive\/model" is not allowed/)
-    expect(refusal({ type: 'chat', messages: [{ role: 'system', content: 'only a system prompt' }] })).toMatch(/messages: must hold at least one user or assistant message/)
+    expect(refusal({ type: 'chat', messages: [{ role: 'system', content: 'only a system prompt' }] })).toMatch(/messages: holds no user message/)
     expect(refusal({ type: 'chat', messages: [] })).toMatch(/messages: must hold at least one message/)
     expect(refusal({ type: 'chat', messages: [{ role: 'tool', content: 'x' }] })).toMatch(/messages\.0\.role/)
   })

@@ -23,7 +23,7 @@ export function toChatJobInput(parsed: ChatJobBody, config: BackgroundJobsConfig
   }
   // System prompts from the client have no effect: the app sets them with the upstream-request hook.
   const messages = parsed.messages.filter(message => message.role !== 'system')
-  if (messages.length === 0) throw new RequestError(400, 'messages: must hold at least one user or assistant message')
+  refuseNothingToAnswer(parsed.messages)
   return {
     // Tools switched off for this user: offer none (an empty list, not "every tool").
     request: { type: 'chat', messages, ...(parsed.model ? { model: parsed.model } : {}), ...(!flags.tools ? { tools: [] } : parsed.tools ? { tools: parsed.tools } : {}) },
@@ -32,3 +32,18 @@ export function toChatJobInput(parsed: ChatJobBody, config: BackgroundJobsConfig
     idempotencyKey,
   }
 }
+
+/**
+ * A chat job answers its last message, so that must be the user's. An assistant's last (or none
+ * but system prompts, which are dropped) was taken: the model answered nothing asked — it wrote on
+ * from its own words, or the endpoint refused the round mid-job. A 400 naming the message instead.
+ * (A prefill after a takeover is the engine's own, never a body's: model.md, "What is sent".)
+ */
+function refuseNothingToAnswer(messages: ChatJobBody['messages']): void {
+  const last = messages.findLastIndex(message => message.role !== 'system')
+  if (last === -1) throw new RequestError(400, `messages: holds no user message: a chat job answers the last message, which must be the user's (${SYSTEM_IGNORED})`)
+  const { role } = messages[last]!
+  if (role !== 'user') throw new RequestError(400, `messages.${last}.role: the last message must be the user's, not the ${role}'s: a chat job answers it (${SYSTEM_IGNORED})`)
+}
+
+const SYSTEM_IGNORED = 'system messages are not counted: set prompts in the background-jobs:upstream-request hook'
