@@ -10,6 +10,7 @@ import { MAX_ID_CHARS, withoutControlCharacters } from '../id-characters'
 import { InvalidAnswerError } from '../errors'
 import { decodeListCursor } from '../list-cursor'
 import { givenOnce } from './query-once'
+import { onceForm, withoutBrackets } from './query-brackets'
 import { pageLimit } from './page-limit'
 
 /**
@@ -141,16 +142,22 @@ const listCursor = z.string().transform((cursor, context) => {
 })
 
 /** The query of `GET /api/jobs`. */
-export const listQuerySchema = z.object({
+export const listQuerySchema = withoutBrackets({
+  status: 'status=running,waiting (or status=running&status=waiting)',
+  threadId: onceForm('threadId'),
+  messageId: onceForm('messageId'),
+  limit: onceForm('limit'),
+  before: onceForm('before'),
+}, z.object({
   status: statusList.optional(),
   threadId: emptyAsAbsent(id),
   messageId: emptyAsAbsent(id),
   limit: emptyAsAbsent(pageLimit(200)),
   before: emptyAsAbsent(listCursor),
-})
+}))
 
 /** The query of `DELETE /api/jobs`: the thread whose ended jobs go (required: no "delete everything"). */
-export const deleteThreadQuerySchema = z.object({
+export const deleteThreadQuerySchema = withoutBrackets({ threadId: onceForm('threadId') }, z.object({
   threadId: givenOnce(z.string({ error: issue => (issue.input === undefined ? 'is required: DELETE /api/jobs deletes the jobs of one thread (?threadId=…); DELETE /api/jobs/:id deletes one job' : undefined) })
     .trim().min(1, 'must not be empty').max(MAX_ID_CHARS)),
-})
+}))

@@ -2,6 +2,7 @@
 import { z } from 'zod'
 import { decodeThreadCursor } from '../thread-cursor'
 import { givenOnce } from './query-once'
+import { onceForm, withoutBrackets } from './query-brackets'
 import { pageLimit } from './page-limit'
 
 /** Threads per page unless `limit` says otherwise. */
@@ -13,7 +14,7 @@ export const MAX_THREADS_LIMIT = 100
 const blankAsAbsent = (value: unknown) => (typeof value === 'string' && value.trim() === '' ? undefined : value)
 
 /** Validates `?limit=&before=` (a 400 names the parameter). */
-export const threadsQuerySchema = z.object({
+export const threadsQuerySchema = withoutBrackets({ limit: onceForm('limit'), before: onceForm('before') }, z.object({
   limit: givenOnce(z.preprocess(blankAsAbsent, pageLimit(MAX_THREADS_LIMIT).optional()))
     .transform(value => value ?? DEFAULT_THREADS_LIMIT),
   before: givenOnce(z.preprocess(blankAsAbsent, z.string().max(1000).optional())).transform((text, context) => {
@@ -25,4 +26,4 @@ export const threadsQuerySchema = z.object({
     }
     return cursor
   }),
-})
+}))
