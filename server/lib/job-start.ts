@@ -11,6 +11,7 @@
  * A job an earlier version stored has no `storeCreatedAt`: its `createdAt` (its creator's clock)
  * against this instance's wall clock, the only age there is (off by the two clocks' difference).
  */
+import type { JobState } from '../../shared/reducer'
 import type { BackgroundJobsConfig } from './config'
 import type { JobLease, JobRecord } from './providers/types'
 
@@ -42,7 +43,27 @@ export function takenOverJobStart(clock: TakeoverClock): number {
   return clock.claimAskedAtMs - jobAgeAtClaim(clock)
 }
 
-/** What a job that ran past its time limit says (`takenOver`: counted across owners). */
-export function timeLimitMessage(config: BackgroundJobsConfig, takenOver: boolean): string {
-  return `Job exceeded its time limit of ${config.limits.jobTimeoutMs} ms (limits.jobTimeoutMs${takenOver ? ', counted from its first start' : ''})`
+/**
+ * What a job that ran past its time limit says (`takenOver`: counted across owners), naming the
+ * tools whose calls were still running then (`runningTools`: their names only, never their
+ * arguments) — what held the job, which "exceeded its time limit" alone left the user to guess.
+ */
+export function timeLimitMessage(config: BackgroundJobsConfig, takenOver: boolean, runningTools: readonly string[] = []): string {
+  return `Job exceeded its time limit of ${config.limits.jobTimeoutMs} ms (limits.jobTimeoutMs${takenOver ? ', counted from its first start' : ''})${heldBy(runningTools)}`
+}
+
+/** The most tool names a time-limit message lists; past them, a count. */
+const MAX_NAMED_TOOLS = 5
+
+/** The names of the tools whose calls are running in `state` (each once, in call order). */
+export function runningToolNames(state: Pick<JobState, 'toolCalls'>): string[] {
+  return [...new Set(state.toolCalls.filter(call => call.status === 'running').map(call => call.name))]
+}
+
+function heldBy(names: readonly string[]): string {
+  if (names.length === 0) return ''
+  const quoted = names.slice(0, MAX_NAMED_TOOLS).map(name => JSON.stringify(name))
+  if (names.length > MAX_NAMED_TOOLS) quoted.push(`${names.length - MAX_NAMED_TOOLS} more`)
+  const list = quoted.length === 1 ? quoted[0]! : `${quoted.slice(0, -1).join(', ')} and ${quoted.at(-1)}`
+  return names.length === 1 ? ` while tool ${list} was running` : ` while tools ${list} were running`
 }

@@ -28,7 +28,7 @@ import type { TakeoverAnswers } from './takeover-answers'
 import { createTakeoverAnswers } from './takeover-answers'
 import { VOIDED_BY_TAKEOVER } from './answer-taken'
 import { createTimerSet } from './timers'
-import { timeLimitMessage } from './job-start'
+import { runningToolNames, timeLimitMessage } from './job-start'
 import { createFailureStreakLog } from './failure-streak-log'
 import { answerAndStore, answeredByLostOwner } from './stored-answer'
 import type { JobTrace } from './telemetry/job-trace'
@@ -267,7 +267,8 @@ export function createRunManager(options: RunManagerOptions) {
       run.leaseHolds = hold.holds
     }
     // Counted from the job's first start: a run taken over gets what is left (job-start.ts).
-    const timeLimitReached = () => void abortRun(run, new JobAbortedError('timeout', timeLimitMessage(config, Boolean(resume))))
+    // Naming the tools still running then: what held the job past its limit.
+    const timeLimitReached = () => void abortRun(run, new JobAbortedError('timeout', timeLimitMessage(config, Boolean(resume), runningToolNames(run.live.state))))
     const timeLeftMs = run.timeLimitEndsAt - performance.now()
     if (timeLeftMs > 0) timers.timeout(timeLimitReached, timeLeftMs)
     // A resumed run: questions the lost owner asked are void (the runner asks again if needed).
