@@ -49,12 +49,24 @@ describe('a thrown plain object', () => {
     const cyclic: Record<string, unknown> = {}
     cyclic.self = cyclic
     expect(describeThrown(cyclic)).toBe('{"self":"[Circular]"}')
-    expect(describeThrown({ id: 1n })).toBe('[object Object]')
+    expect(describeThrown({ id: 1n })).toBe('an object with no message and no text or JSON form (keys: id)')
     expect(describeThrown({ rows: 'x'.repeat(100_000) }).length).toBeLessThan(5_000)
     expect(describeThrown(Object.create(null))).toBe('{}')
     expect(describeThrown('a string')).toBe('a string')
     expect(describeThrown(null)).toBe('null')
     expect(describeThrown(new Error('disk full'))).toBe('disk full')
     expect(describeThrown({ toString: () => 'custom text' })).toBe('custom text')
+  })
+
+  // Its toString threw, and the whole value was told as `[object Object]`, though its JSON or
+  // its keys said what went wrong (an SDK's error object whose toString reads a field it lacks).
+  it('one whose toString throws: its JSON, else its keys; never [object Object]', async () => {
+    const throwing = () => { throw new TypeError('cannot read properties of undefined') }
+    expect(await toolError({ code: 'E_QUOTA', retryAfter: 30, toString: throwing })).toBe('Tool "lookup" failed: {"code":"E_QUOTA","retryAfter":30}')
+    expect(describeThrown({ id: 1n, toString: throwing })).toBe('an object with no message and no text or JSON form (keys: id, toString)')
+    // A message getter that throws, or a Proxy whose prototype lookup throws, leaves the rest to tell it.
+    expect(describeThrown({ get message() { return throwing() }, toString: throwing, code: 'E1' })).toBe('an object with no message and no text or JSON form (keys: message, toString, code)')
+    expect(describeThrown(new Proxy({ code: 'E2' }, { getPrototypeOf: throwing }))).toBe('{"code":"E2"}')
+    expect(serializeError({ code: 'E_QUOTA', toString: throwing }).message).toBe('{"code":"E_QUOTA"}')
   })
 })

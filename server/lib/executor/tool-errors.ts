@@ -70,11 +70,13 @@ export function isToolCallError(value: unknown): value is ToolCallError {
  * What a tool threw, as text — for any value: an Error whose `message` getter throws, an object
  * without a prototype or a hostile Proxy must not turn a tool fault into a failed job. A plain
  * object thrown instead of an Error (`throw await response.json()`, a client's `{ code, message }`)
- * is told by its `message`, else as JSON (cut), never as `[object Object]`.
+ * is told by its `message`, else its own `toString`, else as JSON (cut), else by its keys — never
+ * as `[object Object]`, also when its `toString` throws.
  */
 export function describeThrown(value: unknown): string {
   try {
-    if (value instanceof Error) return String(value.message)
+    // A Proxy whose prototype lookup throws is told as an object, not as `[object Object]`.
+    if (attempt(() => value instanceof Error)) return String((value as Error).message)
     if (value !== null && typeof value === 'object') return describeObject(value)
     return String(value)
   }
@@ -114,20 +116,38 @@ function fieldText(value: unknown, key: 'name' | 'code'): string {
   }
 }
 
-/** A thrown object that is not an Error: its `message`, its own `toString`, or its JSON (see `describeThrown`). */
+/**
+ * A thrown object that is not an Error: its `message`, its own `toString`, or its JSON (see
+ * `describeThrown`), each read on its own, so a `toString` (or a `message` getter) that throws
+ * leaves the others to tell it — it made the whole value `[object Object]`. One none of them can
+ * write (a BigInt field, with no `toString` of its own) is told by its keys.
+ */
 function describeObject(value: object): string {
-  const { message } = value as { message?: unknown }
+  const message = attempt(() => (value as { message?: unknown }).message)
   if (typeof message === 'string') return message
-  const text = typeof (value as { toString?: unknown }).toString === 'function' ? String(value) : '[object Object]'
-  if (text !== '[object Object]') return text
-  let json: string | undefined
+  const text = attempt(() => (typeof (value as { toString?: unknown }).toString === 'function' ? String(value) : undefined))
+  if (text !== undefined && text !== '[object Object]') return text
+  // A BigInt, a toJSON or getter that throws: no JSON form.
+  const json = attempt(() => boundedJson(value))
+  if (json) return cutTextWith(json, MAX_TOOL_ERROR_CHARS, '…')
+  const keys = attempt(() => Object.keys(value)) ?? []
+  const shown = keys.slice(0, MAX_SHOWN_KEYS).map(key => cutTextWith(key, MAX_SHOWN_KEY_CHARS, '…'))
+  if (keys.length > MAX_SHOWN_KEYS) shown.push(`${keys.length - MAX_SHOWN_KEYS} more`)
+  return `an object with no message and no text or JSON form${shown.length ? ` (keys: ${shown.join(', ')})` : ''}`
+}
+
+/** The most keys, and characters of each, that tell a thrown object nothing else can write. */
+const MAX_SHOWN_KEYS = 10
+const MAX_SHOWN_KEY_CHARS = 100
+
+/** `read()`, or undefined when it throws. */
+function attempt<T>(read: () => T): T | undefined {
   try {
-    json = boundedJson(value)
+    return read()
   }
   catch {
-    // A BigInt, a toJSON that throws: no JSON form.
+    return undefined
   }
-  return json ? cutTextWith(json, MAX_TOOL_ERROR_CHARS, '…') : text
 }
 
 /** What a thrown object's JSON holds where a value holds itself (an HTTP client's response and its request). */
