@@ -3,7 +3,8 @@
  * error chunk, which the job's error — shown to its user, logged, sent to spans — must never
  * carry: the API key, the values of the secret headers the `upstream-request` hook adds (a
  * gateway's `x-api-key`), and the other secrets of the configuration (the cookie secrets, the
- * Convex secret, the metrics token, the password of the Redis URL, a key in the base URL). The
+ * Convex secret, the metrics token, the password of the Redis URL (or its user info without a
+ * `:`, written in a password's place), a key in the base URL). The
  * shapes of secrets in general are secret-patterns.ts'; these are the configured values
  * themselves, matched whatever their case. They are never logged.
  */
@@ -26,7 +27,14 @@ export function configuredSecrets(config: BackgroundJobsConfig): string[] {
   return values.map(value => String(value ?? '').trim()).filter(value => value !== '')
 }
 
-/** A URL's password (or its user info, written in a password's place), and the values of its query parameters named like a secret's (`?key=…`). */
+/**
+ * A URL's password, and the values of its query parameters named like a secret's (`?key=…`). A
+ * Redis (or Valkey) URL's user info without a `:` (`redis://s3cr3t@host`) is a password written in
+ * the user's place as often as a user name, so it counts too, as the log's redaction hides it
+ * (secret-patterns.ts); a user name written with its `:` (`redis://worker:@host`, a template's
+ * empty password) is a name, which the logs show — scrubbed here, it cut every `worker` from a
+ * model endpoint's error and dropped an error code holding it.
+ */
 function urlSecrets(text: string | undefined): string[] {
   if (!text) return []
   let url: URL
@@ -36,11 +44,20 @@ function urlSecrets(text: string | undefined): string[] {
   catch {
     return []
   }
-  const secrets = [url.password || (url.protocol.startsWith('redis') || url.protocol.startsWith('valkey') ? url.username : '')]
+  const redis = url.protocol.startsWith('redis') || url.protocol.startsWith('valkey')
+  const secrets = [url.password || (redis && !userInfoHasColon(text) ? url.username : '')]
   for (const [name, value] of url.searchParams) {
     if (SECRET_KEYS.test(name) || /^(?:key|sig|auth)$/i.test(name)) secrets.push(value)
   }
   return secrets.flatMap(secret => [secret, safeDecode(secret)])
+}
+
+/** True when the URL as written has a `:` in its user info (`user:@host`), which the URL parser drops with an empty password. */
+function userInfoHasColon(text: string): boolean {
+  const start = text.indexOf('//')
+  const at = text.lastIndexOf('@')
+  const colon = text.indexOf(':', start + 2)
+  return start !== -1 && colon !== -1 && colon < at
 }
 
 function safeDecode(text: string): string {
