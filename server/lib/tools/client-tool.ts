@@ -11,6 +11,13 @@ import type { AnyToolDefinition } from './types'
 /** Why a tool without `execute` is refused, and what to do instead (the AI SDK's pattern does not carry over). */
 export const MISSING_EXECUTE = '`execute` is required: the job runs the tool on the server. A tool the browser answers (an AI SDK tool without `execute`, answered with addToolOutput) is `runtime: \'client\'` here — offered to the model, its calls make the job wait for the output the browser posts (docs/ai-sdk.md, "Client-side tools")'
 
+/**
+ * Why `needsApproval` on a client tool is refused: the browser runs it as the call arrives (the
+ * AI SDK's `onToolCall`), before any approval the job could ask for. Before, it was ignored, and
+ * the call went to the browser unasked.
+ */
+export const CLIENT_NEEDS_APPROVAL = '`needsApproval` cannot be set on a `runtime: \'client\'` tool: the browser runs it as the call arrives (the AI SDK\'s onToolCall), so the job has no run to hold back and would ask after the tool ran. Ask the user in the browser before addToolOutput (an `output-error` when they refuse), or make it a server tool with `execute` (docs/tools.md, "Client tools")'
+
 /** True for a `runtime: 'client'` definition that leaves `execute` out. */
 export function isClientToolWithoutExecute(tool: { runtime?: unknown, execute?: unknown }): boolean {
   return tool.runtime === 'client' && tool.execute === undefined

@@ -4,7 +4,7 @@
  * is built once, at registration, so a schema zod cannot express fails at boot, not mid-job.
  */
 import { z } from 'zod'
-import { isClientToolWithoutExecute, MISSING_EXECUTE, withClientExecute } from './client-tool'
+import { CLIENT_NEEDS_APPROVAL, isClientToolWithoutExecute, MISSING_EXECUTE, withClientExecute } from './client-tool'
 import type { ModelTool } from '../model/types'
 import type { AnyToolDefinition, ToolDefinition, ToolRegistry } from './types'
 import { isZodSchema, zodSchemaProblem } from '../zod-schema'
@@ -120,6 +120,11 @@ function validateDefinition(tool: AnyToolDefinition, file?: string): void {
   // effects, `needsApproval: 'no'` would ask before every call.
   if (tool.needsApproval !== undefined && typeof tool.needsApproval !== 'boolean' && typeof tool.needsApproval !== 'function') {
     throw invalid(name, `\`needsApproval\` must be true, false or a function of the arguments, got ${typeof tool.needsApproval === 'string' ? JSON.stringify(tool.needsApproval) : typeof tool.needsApproval}`)
+  }
+  // The browser runs a client tool, and the AI SDK's `onToolCall` fires as the call arrives: there
+  // is no run for the job to hold back, so an approval would come after the tool ran (docs/tools.md).
+  if (tool.runtime === 'client' && tool.needsApproval !== undefined && tool.needsApproval !== false) {
+    throw invalid(name, CLIENT_NEEDS_APPROVAL)
   }
   if (tool.retryable !== undefined && typeof tool.retryable !== 'boolean') {
     throw invalid(name, `\`retryable\` must be true or false, got ${typeof tool.retryable === 'string' ? JSON.stringify(tool.retryable) : typeof tool.retryable}`)

@@ -40,7 +40,7 @@ export interface ToolDefinition<Parameters extends z.ZodType = z.ZodType, Result
   timeoutMs?: number
   /** `client` tools are offered to the model and run in the browser: a call makes the job wait for the output the browser posts. @default 'server' */
   runtime?: 'server' | 'client'
-  /** Ask the user before running. */
+  /** Ask the user before running. Refused on a `runtime: 'client'` tool (`false` aside): the browser runs it as the call arrives. */
   needsApproval?: boolean | ((args: z.infer<Parameters>, context: ToolContext) => boolean | Promise<boolean>)
   /** Retry once when the tool fails with a network-type error. @default false */
   retryable?: boolean
