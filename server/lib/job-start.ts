@@ -14,6 +14,7 @@
 import type { JobState } from '../../shared/reducer'
 import type { BackgroundJobsConfig } from './config'
 import type { JobLease, JobRecord } from './providers/types'
+import { toolNameList } from './tool-name-list'
 
 /** What the age of a job at its takeover is read from. */
 export interface TakeoverClock {
@@ -52,9 +53,6 @@ export function timeLimitMessage(config: BackgroundJobsConfig, takenOver: boolea
   return `Job exceeded its time limit of ${config.limits.jobTimeoutMs} ms (limits.jobTimeoutMs${takenOver ? ', counted from its first start' : ''})${heldBy(runningTools)}`
 }
 
-/** The most tool names a time-limit message lists; past them, a count. */
-const MAX_NAMED_TOOLS = 5
-
 /** The names of the tools whose calls are running in `state` (each once, in call order). */
 export function runningToolNames(state: Pick<JobState, 'toolCalls'>): string[] {
   return [...new Set(state.toolCalls.filter(call => call.status === 'running').map(call => call.name))]
@@ -62,8 +60,5 @@ export function runningToolNames(state: Pick<JobState, 'toolCalls'>): string[] {
 
 function heldBy(names: readonly string[]): string {
   if (names.length === 0) return ''
-  const quoted = names.slice(0, MAX_NAMED_TOOLS).map(name => JSON.stringify(name))
-  if (names.length > MAX_NAMED_TOOLS) quoted.push(`${names.length - MAX_NAMED_TOOLS} more`)
-  const list = quoted.length === 1 ? quoted[0]! : `${quoted.slice(0, -1).join(', ')} and ${quoted.at(-1)}`
-  return names.length === 1 ? ` while tool ${list} was running` : ` while tools ${list} were running`
+  return ` while ${toolNameList(names)} ${names.length === 1 ? 'was' : 'were'} running`
 }

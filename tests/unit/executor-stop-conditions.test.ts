@@ -67,7 +67,14 @@ describe('stop conditions', () => {
     const slow = defineTool({ name: 'wait', description: 'Waits 1 s', parameters: z.object({ n: z.number() }), timeoutMs: 60_000, execute: () => new Promise(resolve => setTimeout(resolve, 1000, 'done')) })
     const { outcome } = run([toolStep([{ name: 'wait', args: { n: 1 } }]), toolStep([{ name: 'wait', args: { n: 2 } }]), textStep('never')], {}, [slow], { budgetMs: 1000 })
     await vi.advanceTimersByTimeAsync(1000)
-    expect(await outcome).toMatchObject({ code: 'time-budget', message: expect.stringContaining('1000 ms'), details: { failedDuring: 'tool' } })
+    // The message names the tool the model asked for next (its name only, never its arguments), as details.toolName does.
+    expect(await outcome).toMatchObject({ code: 'time-budget', message: 'The tool loop used its time budget of 1000 ms before finishing: tool "wait", which the model asked for next, was not run', details: { failedDuring: 'tool', toolName: 'wait' } })
+  })
+
+  it('wall-clock budget: a round asking for several tools names each once, at most five, then a count', () => {
+    const round = (...names: string[]) => ({ step: 3, calls: names.map(name => ({ name, key: callKey(name, { secret: 'k' }) })), previousCalls: new Map<string, number>(), elapsedMs: 10 })
+    expect(wallClockBudget(10)(round('search', 'fetch_page', 'search'))?.message).toBe('The tool loop used its time budget of 10 ms before finishing: tools "search" and "fetch_page", which the model asked for next, were not run')
+    expect(wallClockBudget(10)(round('a', 'b', 'c', 'd', 'e', 'f', 'g'))).toMatchObject({ message: 'The tool loop used its time budget of 10 ms before finishing: tools "a", "b", "c", "d", "e" and 2 more, which the model asked for next, were not run', toolName: 'a' })
   })
 
   it('predicates are small and named', () => {

@@ -5,6 +5,7 @@
  */
 import type { BackgroundJobsConfig } from '../config'
 import { sortedKeysJson } from '../sorted-keys-json'
+import { toolNameList } from '../tool-name-list'
 
 /** A tool call the model asked for in this round. */
 export interface PlannedCall {
@@ -75,11 +76,17 @@ export function repeatedCall(limit: number): StopCondition {
   }
 }
 
-/** The loop has run longer than `budgetMs`: do not start more tools or rounds. */
+/**
+ * The loop has run longer than `budgetMs`: do not start more tools or rounds. The message names the
+ * tools the model asked for next (names only, as the job's time limit names those running).
+ */
 export function wallClockBudget(budgetMs: number): StopCondition {
-  return ({ elapsedMs, calls }) => elapsedMs >= budgetMs
-    ? { code: 'time-budget', message: `The tool loop used its time budget of ${budgetMs} ms before finishing`, toolName: calls[0]?.name }
-    : undefined
+  return ({ elapsedMs, calls }) => {
+    if (elapsedMs < budgetMs) return undefined
+    const names = [...new Set(calls.map(call => call.name))]
+    const notRun = names.length ? `: ${toolNameList(names)}, which the model asked for next, ${names.length === 1 ? 'was' : 'were'} not run` : ''
+    return { code: 'time-budget', message: `The tool loop used its time budget of ${budgetMs} ms before finishing${notRun}`, toolName: calls[0]?.name }
+  }
 }
 
 /**
