@@ -70,3 +70,26 @@ describe('a thrown plain object', () => {
     expect(serializeError({ code: 'E_QUOTA', toString: throwing }).message).toBe('{"code":"E_QUOTA"}')
   })
 })
+
+// An Error whose message getter throws was told as `[object Error]`, which says nothing the
+// reader did not know; its name (or its class's) says which error it was.
+describe('a thrown Error whose message cannot be read', () => {
+  const unreadable = <T extends Error>(error: T): T => Object.defineProperty(error, 'message', { get() { throw new Error('message getter') } })
+  class QuotaError extends Error {}
+
+  it('is told by its name, else its class name, saying its message could not be read', async () => {
+    expect(await toolError(unreadable(new TypeError('x')))).toBe('Tool "lookup" failed: TypeError (its message could not be read)')
+    expect(describeThrown(unreadable(new QuotaError('x')))).toBe('QuotaError (its message could not be read)')
+    // A message that is not text and cannot become it is no better.
+    expect(describeThrown(Object.assign(new RangeError(), { message: { toString: () => { throw new Error('no') } } }))).toBe('RangeError (its message could not be read)')
+    // Across the isolation boundary alike.
+    expect(serializeError(unreadable(new TypeError('x'))).message).toBe('TypeError (its message could not be read)')
+  })
+
+  it('one whose every read throws is still an Error, and a long name is cut', () => {
+    const hostile = new Proxy(new Error('x'), { get() { throw new Error('trap') } })
+    expect(describeThrown(hostile)).toBe('Error (its message could not be read)')
+    const long = unreadable(Object.assign(new Error('x'), { name: 'N'.repeat(1_000) }))
+    expect(describeThrown(long)).toBe(`${'N'.repeat(100)}… (its message could not be read)`)
+  })
+})

@@ -71,16 +71,20 @@ export function isToolCallError(value: unknown): value is ToolCallError {
  * without a prototype or a hostile Proxy must not turn a tool fault into a failed job. A plain
  * object thrown instead of an Error (`throw await response.json()`, a client's `{ code, message }`)
  * is told by its `message`, else its own `toString`, else as JSON (cut), else by its keys — never
- * as `[object Object]`, also when its `toString` throws.
+ * as `[object Object]`, also when its `toString` throws. An Error whose message cannot be read is
+ * told by its name (`TypeError (its message could not be read)`), not as `[object Error]`.
  */
 export function describeThrown(value: unknown): string {
+  // A Proxy whose prototype lookup throws is told as an object, not as `[object Object]`.
+  const isError = attempt(() => value instanceof Error) === true
   try {
-    // A Proxy whose prototype lookup throws is told as an object, not as `[object Object]`.
-    if (attempt(() => value instanceof Error)) return String((value as Error).message)
+    if (isError) return String((value as Error).message)
     if (value !== null && typeof value === 'object') return describeObject(value)
     return String(value)
   }
   catch {
+    // Its message getter threw (or its message cannot become text): `[object Error]` said nothing.
+    if (isError) return `${errorName(value as Error)} (its message could not be read)`
     try {
       return Object.prototype.toString.call(value)
     }
@@ -89,6 +93,21 @@ export function describeThrown(value: unknown): string {
     }
   }
 }
+
+/**
+ * An Error's `name`, else its class's name where `name` is only the inherited `Error` (a
+ * `class QuotaError extends Error` that sets none), cut to `MAX_SHOWN_NAME_CHARS`; `Error` when
+ * neither can be read.
+ */
+function errorName(error: Error): string {
+  const name = attempt(() => error.name)
+  const className = attempt(() => error.constructor.name)
+  const shown = [name, className].find(text => typeof text === 'string' && text.trim() !== '' && text !== 'Error') ?? 'Error'
+  return cutTextWith(shown, MAX_SHOWN_NAME_CHARS, '…')
+}
+
+/** The most characters of an Error's name that tell it when its message cannot be read. */
+const MAX_SHOWN_NAME_CHARS = 100
 
 /**
  * `describeThrown` for the text after "failed: ", never empty: `throw new Error()` (or `throw ''`)
