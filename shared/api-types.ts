@@ -2,7 +2,7 @@
  * Shapes that cross the wire, shared by the server (which sends them) and the client (which
  * reads them), so the two can never drift apart.
  */
-import type { JobStatus, JobType } from './events'
+import type { InputRequestKind, JobStatus, JobType } from './events'
 
 /** A job as `GET /api/jobs` lists it (no request body, no lease). */
 export interface JobSummary {
@@ -81,6 +81,13 @@ export interface JobNotification {
   title?: string
   requestId?: string
   prompt?: string
+  /**
+   * On `input-request`: what the job waits for, as its `input-request` event says — a person's
+   * approval (`tool-approval`), a workflow's question (`workflow-input`), or a `runtime: 'client'`
+   * tool's output from the browser (`tool-output`: nobody is asked; the app's browser code answers).
+   * Absent from a server of an earlier version.
+   */
+  kind?: InputRequestKind
   at: number
 }
 

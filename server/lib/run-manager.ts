@@ -234,7 +234,7 @@ export function createRunManager(options: RunManagerOptions) {
       },
       onInputRequest: (requestId, prompt, request) => {
         notifications.notify(record.userId, {
-          type: 'input-request', jobId: record.id, threadId: record.threadId, status: 'waiting', title: record.title, requestId, prompt,
+          type: 'input-request', jobId: record.id, threadId: record.threadId, status: 'waiting', title: record.title, requestId, prompt, kind: request.kind,
         })
         takeoverAnswers.get(run)?.asked(requestId, request)
       },

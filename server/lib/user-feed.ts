@@ -115,7 +115,7 @@ export function createUserFeed(options: UserFeedOptions): FollowUser | undefined
           // Still waiting, maybe on other questions: one asked in parallel and answered since leaves.
           inputSettled(userId, record.id, state.pendingInputs.map(pending => pending.requestId))
           for (const pending of state.pendingInputs) {
-            notify(userId, { ...base, type: 'input-request', status: 'waiting', requestId: pending.requestId, prompt: pending.prompt })
+            notify(userId, { ...base, type: 'input-request', status: 'waiting', requestId: pending.requestId, prompt: pending.prompt, kind: pending.kind })
           }
         }
       }

@@ -18,11 +18,17 @@ export interface NotificationText {
 /**
  * Describes a notification for people; `job-created` is silent (it only refreshes lists), and so is
  * `job-deleted` (the user deleted it; the thread list and view drop it). `job-lost` is not a
- * deletion: nobody asked for it, so it says what happened and what to do.
+ * deletion: nobody asked for it, so it says what happened and what to do. An `input-request` of
+ * `kind` `tool-output` waits for a browser tool, not for the user, and says so.
  */
 export function describeNotification(notification: JobNotification): NotificationText | null {
   const name = notification.title ? `“${notification.title}”` : 'A job'
   if (notification.type === 'input-request') {
+    // A client tool's call (decision 044): the app's browser code answers it, not the user; its
+    // prompt ("Run the tool … in the browser with {…}") is for API clients, not a question to show.
+    if (notification.kind === 'tool-output') {
+      return { title: `${name} is waiting for a browser tool`, body: 'A tool that runs in the browser has to send its output; nothing here is yours to answer. Open the thread to see which tool.', tone: 'info' }
+    }
     const prompt = cutTextWith((notification.prompt ?? '').replace(/\s+/g, ' ').trim(), NOTIFICATION_BODY_MAX_CHARS, '…')
     return { title: `${name} needs your answer`, body: prompt || 'A job is waiting for you.', tone: 'warning' }
   }
