@@ -76,6 +76,17 @@ describe('a job error\'s message, against the configured secrets', () => {
   })
 })
 
+describe('a job error\'s message, against parts of the configured secrets', () => {
+  it('hides a prefix of the API key, the gateway key cut at a line break and the Redis password with its middle elided', async () => {
+    const said = `Invalid key ${API_KEY.slice(0, 20)}; gateway key ${GATEWAY_KEY.slice(0, 9)}\n${GATEWAY_KEY.slice(9)}; password ${REDIS_PASSWORD.slice(0, 8)}…${REDIS_PASSWORD.slice(-3)}`
+    for (const error of [...await jobErrors(200, errorChunk({ message: said })), ...await jobErrors(401, JSON.stringify({ error: { message: said } }))]) {
+      expect(error.message).toContain('Invalid key [redacted]; gateway key [redacted]')
+      expect(error.message).toContain(`password [redacted]…${REDIS_PASSWORD.slice(-3)}`)
+      for (const part of [API_KEY.slice(0, 8), GATEWAY_KEY.slice(0, 8), GATEWAY_KEY.slice(-8), REDIS_PASSWORD.slice(0, 8)]) expect(error.message).not.toContain(part)
+    }
+  })
+})
+
 describe('a round failed by its finish reason, then silent until its time limit', () => {
   it('has its native reason scrubbed too (it skipped the scrub when the silence ended the round)', async () => {
     vi.useFakeTimers()

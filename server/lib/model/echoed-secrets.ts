@@ -15,9 +15,10 @@ import { SECRET_KEYS } from '../secret-patterns'
 export type EchoedSecrets = string | readonly string[]
 
 /**
- * Secrets at least this long are scrubbed wherever they stand, and a code holding any run of this
- * many of their characters is no name; a shorter one (a local server's placeholder key: `x`,
- * `none`, `EMPTY`) only where it stands as a token of its own, and a code only when it is the secret.
+ * Secrets at least this long are scrubbed wherever they stand, with any run of this many of their
+ * characters (a prefix the endpoint quotes, the key cut or elided: secret-runs.ts), and a code
+ * holding such a run is no name; a shorter one (a local server's placeholder key: `x`, `none`,
+ * `EMPTY`) only where it stands as a token of its own, and a code only when it is the secret.
  */
 export const SECRET_PART_CHARS = 8
 

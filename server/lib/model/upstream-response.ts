@@ -6,6 +6,7 @@ import { cutText } from '../../../shared/cut-text'
 import type { EchoedSecrets } from './echoed-secrets'
 import { holdsSecret, secretList, SECRET_PART_CHARS } from './echoed-secrets'
 import { redactText } from '../secret-patterns'
+import { withoutSecretRuns } from './secret-runs'
 import type { TimerSet } from '../timers'
 import { raceAbort } from './abortable'
 import { describeErrorBody, errorBodyNames } from './error-body'
@@ -125,17 +126,22 @@ export function parseRetryAfterMs(header: string | null): number | undefined {
   return Math.max(0, date - Date.now())
 }
 
-/** Removes the API key (or every secret given: echoed-secrets.ts), whatever its case, and any bearer token an upstream might echo back. */
+/**
+ * Removes the API key (or every secret given: echoed-secrets.ts), whatever its case, and any part
+ * of it the upstream echoes (secret-runs.ts), and any bearer token an upstream might echo back.
+ */
 export function redact(text: string, secrets: EchoedSecrets): string {
-  let result = text.replace(/Bearer\s+[\w.~+/=-]+/gi, 'Bearer [redacted]')
-  for (const secret of secretList(secrets)) {
+  const list = secretList(secrets)
+  // A secret of SECRET_PART_CHARS or more wherever it stands, in any case (a proxy that upper-cases
+  // what it quotes), and any run of that many of its characters (a prefix, the key cut at a line
+  // break or with its middle elided). A shorter one is a local server's placeholder (`x`, `none`,
+  // `EMPTY`), no secret: only where it stands as a token of its own, as written — scrubbed as a
+  // plain substring, `x` turned every x of an error message into `[redacted]`, and in any case every "none".
+  let result = withoutSecretRuns(text.replace(/Bearer\s+[\w.~+/=-]+/gi, 'Bearer [redacted]'), list)
+  for (const secret of list) {
+    if (secret.length >= SECRET_PART_CHARS) continue
     const escaped = secret.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')
-    // A secret of SECRET_PART_CHARS or more wherever it stands, in any case (a proxy that upper-cases
-    // what it quotes). A shorter one is a local server's placeholder (`x`, `none`, `EMPTY`), no
-    // secret: only where it stands as a token of its own, as written — scrubbed as a plain
-    // substring, `x` turned every x of an error message into `[redacted]`, and in any case every "none".
-    const long = secret.length >= SECRET_PART_CHARS
-    result = result.replace(new RegExp(long ? escaped : `(?<![\\w-])${escaped}(?![\\w-])`, long ? 'gi' : 'g'), '[redacted]')
+    result = result.replace(new RegExp(`(?<![\\w-])${escaped}(?![\\w-])`, 'g'), '[redacted]')
   }
   return result
 }

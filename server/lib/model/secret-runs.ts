@@ -1,0 +1,72 @@
+/**
+ * The parts of a secret a model endpoint echoes: not only the whole key but its first 20
+ * characters, the key cut at a line break, the key with its middle elided (`sk-proj-abcdefghij…wxyz`).
+ * Each run of a message made of `SECRET_PART_CHARS` or more characters of a secret (that long or
+ * longer) is a part of it, whatever its case, as the whole secret is (echoed-secrets.ts); a run of
+ * fewer shares no more than a word might. Read in one pass, one set lookup per window of the
+ * message, so a megabyte of error body costs as little as its length: never a search per secret
+ * and per start.
+ */
+import { SECRET_PART_CHARS } from './echoed-secrets'
+
+/** What a scrubbed run becomes. Text already scrubbed is never read again: a secret holding `redacted` would wrap it anew. */
+export const REDACTED = '[redacted]'
+
+/** `text` with each run of `SECRET_PART_CHARS` or more characters of one of `secrets` (those that long; shorter ones are left to the caller), in any case, replaced by `[redacted]`. */
+export function withoutSecretRuns(text: string, secrets: readonly string[]): string {
+  const parts = secretParts(secrets)
+  if (parts.windows.size === 0 || text.length < SECRET_PART_CHARS) return text
+  return text.split(REDACTED).map(piece => scrubPiece(piece, parts)).join(REDACTED)
+}
+
+/** Every `SECRET_PART_CHARS` characters of each secret that long, case folded, and the characters they are made of. */
+interface SecretParts {
+  windows: Set<string>
+  /** 1 for each UTF-16 code unit some window holds: a window with any other is no part, and is not looked up. */
+  units: Uint8Array
+}
+
+function secretParts(secrets: readonly string[]): SecretParts {
+  const windows = new Set<string>()
+  const units = new Uint8Array(65_536)
+  for (const secret of secrets) {
+    if (secret.length < SECRET_PART_CHARS) continue
+    const folded = foldCase(secret)
+    for (let index = 0; index < folded.length; index++) units[folded.charCodeAt(index)] = 1
+    for (let start = 0; start + SECRET_PART_CHARS <= folded.length; start++) windows.add(folded.slice(start, start + SECRET_PART_CHARS))
+  }
+  return { windows, units }
+}
+
+/** One pass: the windows that are parts of a secret, overlapping ones joined into one run, each run replaced (two runs that only touch stay two). */
+function scrubPiece(text: string, parts: SecretParts): string {
+  if (text.length < SECRET_PART_CHARS) return text
+  const folded = foldCase(text)
+  let result = ''
+  let copied = 0
+  let runStart = -1
+  let runEnd = -1
+  // The last character no secret holds: a window starting at or before it is none.
+  let foreign = -1
+  for (let end = 0; end < folded.length; end++) {
+    if (parts.units[folded.charCodeAt(end)] === 0) foreign = end
+    const start = end + 1 - SECRET_PART_CHARS
+    if (start <= foreign || !parts.windows.has(folded.slice(start, end + 1))) continue
+    if (start >= runEnd) {
+      if (runEnd !== -1) result += text.slice(copied, runStart) + REDACTED
+      copied = runEnd === -1 ? 0 : runEnd
+      runStart = start
+    }
+    runEnd = end + 1
+  }
+  if (runEnd === -1) return text
+  return result + text.slice(copied, runStart) + REDACTED + text.slice(runEnd)
+}
+
+/**
+ * `text` in lower case, each character where it stood (a run found in it is cut from `text` at the
+ * same place): `İ`, the one UTF-16 unit whose lower case is two, is kept as it is.
+ */
+function foldCase(text: string): string {
+  return text.includes('İ') ? text.split('İ').map(piece => piece.toLowerCase()).join('İ') : text.toLowerCase()
+}
