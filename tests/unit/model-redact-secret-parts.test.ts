@@ -34,6 +34,12 @@ describe('redact: a part of a configured secret that the upstream echoes', () =>
     expect(redact(said, SECRETS)).toBe(said)
   })
 
+  it('takes a passphrase whole, not its words: a message that holds "for the demo" keeps them', () => {
+    const passphrase = 'my cookie secret for the demo'
+    expect(redact('Model not found for the demo account; the cookie secrets differ', [KEY, passphrase])).toBe('Model not found for the demo account; the cookie secrets differ')
+    expect(redact(`echo: ${passphrase.toUpperCase()}.`, [KEY, passphrase])).toBe('echo: [redacted].')
+  })
+
   it('reads a scrubbed text again the same: a secret holding "redacted" does not wrap its own mark', () => {
     const secret = 'my-redacted-cookie-secret'
     const once = redact(`cookie ${secret} and ${secret.slice(0, 12)}`, secret)

@@ -12,7 +12,12 @@ import { SECRET_PART_CHARS } from './echoed-secrets'
 /** What a scrubbed run becomes. Text already scrubbed is never read again: a secret holding `redacted` would wrap it anew. */
 export const REDACTED = '[redacted]'
 
-/** `text` with each run of `SECRET_PART_CHARS` or more characters of one of `secrets` (those that long; shorter ones are left to the caller), in any case, replaced by `[redacted]`. */
+/**
+ * `text` with each run of `SECRET_PART_CHARS` or more characters of one of `secrets` (those that
+ * long; shorter ones are left to the caller), in any case, replaced by `[redacted]`. Runs across a
+ * space of the secret are not parts: the whole secret is still a run wherever it stands only when
+ * it has no space (a passphrase is scrubbed by the caller's whole-secret rule, upstream-response.ts).
+ */
 export function withoutSecretRuns(text: string, secrets: readonly string[]): string {
   const parts = secretParts(secrets)
   if (parts.windows.size === 0 || text.length < SECRET_PART_CHARS) return text
@@ -26,14 +31,23 @@ interface SecretParts {
   units: Uint8Array
 }
 
+const WHITESPACE = /\s/
+
 function secretParts(secrets: readonly string[]): SecretParts {
   const windows = new Set<string>()
   const units = new Uint8Array(65_536)
   for (const secret of secrets) {
     if (secret.length < SECRET_PART_CHARS) continue
     const folded = foldCase(secret)
-    for (let index = 0; index < folded.length; index++) units[folded.charCodeAt(index)] = 1
-    for (let start = 0; start + SECRET_PART_CHARS <= folded.length; start++) windows.add(folded.slice(start, start + SECRET_PART_CHARS))
+    // A window with a space in it is a passphrase's words ("for the demo"), which ordinary error
+    // text holds too; a key, a token or a password has no space, and its echo is scrubbed whole.
+    for (let index = 0; index < folded.length; index++) {
+      if (!WHITESPACE.test(folded[index]!)) units[folded.charCodeAt(index)] = 1
+    }
+    for (let start = 0; start + SECRET_PART_CHARS <= folded.length; start++) {
+      const window = folded.slice(start, start + SECRET_PART_CHARS)
+      if (!WHITESPACE.test(window)) windows.add(window)
+    }
   }
   return { windows, units }
 }

@@ -126,6 +126,11 @@ export function parseRetryAfterMs(header: string | null): number | undefined {
   return Math.max(0, date - Date.now())
 }
 
+/** `text` matched literally in a RegExp. */
+function escapeRegExp(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')
+}
+
 /**
  * Removes the API key (or every secret given: echoed-secrets.ts), whatever its case, and any part
  * of it the upstream echoes (secret-runs.ts), and any bearer token an upstream might echo back.
@@ -137,11 +142,16 @@ export function redact(text: string, secrets: EchoedSecrets): string {
   // break or with its middle elided). A shorter one is a local server's placeholder (`x`, `none`,
   // `EMPTY`), no secret: only where it stands as a token of its own, as written — scrubbed as a
   // plain substring, `x` turned every x of an error message into `[redacted]`, and in any case every "none".
-  let result = withoutSecretRuns(text.replace(/Bearer\s+[\w.~+/=-]+/gi, 'Bearer [redacted]'), list)
+  let result = text.replace(/Bearer\s+[\w.~+/=-]+/gi, 'Bearer [redacted]')
+  // A long secret with a space in it (a passphrase) whole, in any case: its parts across a space are
+  // words any message may hold (secret-runs.ts leaves them), so it is scrubbed whole first.
+  for (const secret of list) {
+    if (secret.length >= SECRET_PART_CHARS && /\s/.test(secret)) result = result.replace(new RegExp(escapeRegExp(secret), 'gi'), '[redacted]')
+  }
+  result = withoutSecretRuns(result, list)
   for (const secret of list) {
     if (secret.length >= SECRET_PART_CHARS) continue
-    const escaped = secret.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')
-    result = result.replace(new RegExp(`(?<![\\w-])${escaped}(?![\\w-])`, 'g'), '[redacted]')
+    result = result.replace(new RegExp(`(?<![\\w-])${escapeRegExp(secret)}(?![\\w-])`, 'g'), '[redacted]')
   }
   return result
 }
