@@ -23,6 +23,7 @@ import type { JobState, ToolCallState } from '../../../shared/reducer'
 import { isToolOutcome } from '../../../shared/reducer'
 import type { ChatJobRequest, ChatMessage } from '../providers/types'
 import type { RunContext } from '../run-context'
+import { shownToolName } from '../tool-name-list'
 import { toolMessageContent } from './execute-tool'
 import { historyArguments } from './history-arguments'
 import { historyToolName } from './history-tool-name'
@@ -34,12 +35,12 @@ import { truncateResults } from './truncate-results'
 
 /** The error result of a call a lost owner left unanswered (`resumedFrom`: the stored state, which tells a client tool's wait for the browser). */
 export function interruptedCallError(call: Pick<ToolCallState, 'id' | 'name' | 'status'>, resumedFrom?: Pick<JobState, 'pendingInputs' | 'answeredInputs'>): string {
-  if (call.status === 'waiting-approval') return `The tool "${call.name}" was not run: the server running this job stopped while the call waited for approval`
+  if (call.status === 'waiting-approval') return `The tool ${shownToolName(call.name)} was not run: the server running this job stopped while the call waited for approval`
   // A client tool's call (running in the reducer) waiting for the browser: it never got its output.
   const forBrowser = resumedFrom && [...resumedFrom.pendingInputs, ...resumedFrom.answeredInputs].some(input => input.kind === 'tool-output' && input.toolCallId === call.id)
   return forBrowser
-    ? `The tool "${call.name}" got no output: the server running this job stopped while the call waited for the browser's output`
-    : `The tool "${call.name}" was interrupted: the server running this job stopped before it answered; it was not run again, so whether it had an effect is unknown`
+    ? `The tool ${shownToolName(call.name)} got no output: the server running this job stopped while the call waited for the browser's output`
+    : `The tool ${shownToolName(call.name)} was interrupted: the server running this job stopped before it answered; it was not run again, so whether it had an effect is unknown`
 }
 
 /** The arguments as JSON text, as the loop sent them: `{}` for text that is not a JSON object (history-arguments.ts). */

@@ -5,7 +5,7 @@
  */
 import type { BackgroundJobsConfig } from '../config'
 import { sortedKeysJson } from '../sorted-keys-json'
-import { toolNameList } from '../tool-name-list'
+import { boundedToolName, shownToolName, toolNameList } from '../tool-name-list'
 
 /** A tool call the model asked for in this round. */
 export interface PlannedCall {
@@ -26,7 +26,10 @@ export interface LoopProgress {
   elapsedMs: number
 }
 
-/** Why the loop stops. */
+/**
+ * Why the loop stops. The names come from the model (no tool need have them): the message shows
+ * them as `shownToolName` does, `toolName` as `boundedToolName` (tool-name-list.ts).
+ */
 export interface StopReason {
   /** The job's error code. */
   code: 'max-steps' | 'max-calls-per-step' | 'repeated-call' | 'time-budget'
@@ -48,7 +51,7 @@ export function callKey(name: string, args: unknown): string {
  */
 export function maxSteps(limit: number, setting = 'limits.maxSteps'): StopCondition {
   return ({ step, calls }) => step >= limit
-    ? { code: 'max-steps', message: `The model was still calling tools after ${limit} steps (${setting}); the answer is incomplete`, toolName: calls[0]?.name }
+    ? { code: 'max-steps', message: `The model was still calling tools after ${limit} steps (${setting}); the answer is incomplete`, toolName: firstName(calls) }
     : undefined
 }
 
@@ -69,7 +72,7 @@ export function repeatedCall(limit: number): StopCondition {
       const count = (counts.get(call.key) ?? 0) + 1
       counts.set(call.key, count)
       if (count >= limit) {
-        return { code: 'repeated-call', message: `The model called tool "${call.name}" with the same arguments ${count} times (limits.maxRepeatedCalls); stopped to avoid a loop`, toolName: call.name }
+        return { code: 'repeated-call', message: `The model called tool ${shownToolName(call.name)} with the same arguments ${count} times (limits.maxRepeatedCalls); stopped to avoid a loop`, toolName: boundedToolName(call.name) }
       }
     }
     return undefined
@@ -85,7 +88,7 @@ export function wallClockBudget(budgetMs: number): StopCondition {
     if (elapsedMs < budgetMs) return undefined
     const names = [...new Set(calls.map(call => call.name))]
     const notRun = names.length ? `: ${toolNameList(names)}, which the model asked for next, ${names.length === 1 ? 'was' : 'were'} not run` : ''
-    return { code: 'time-budget', message: `The tool loop used its time budget of ${budgetMs} ms before finishing${notRun}`, toolName: calls[0]?.name }
+    return { code: 'time-budget', message: `The tool loop used its time budget of ${budgetMs} ms before finishing${notRun}`, toolName: firstName(calls) }
   }
 }
 
@@ -114,5 +117,10 @@ export function checkStopConditions(conditions: readonly StopCondition[], progre
 function mostFrequentName(calls: readonly PlannedCall[]): string | undefined {
   const counts = new Map<string, number>()
   for (const call of calls) counts.set(call.name, (counts.get(call.name) ?? 0) + 1)
-  return [...counts].sort((a, b) => b[1] - a[1])[0]?.[0]
+  const name = [...counts].sort((a, b) => b[1] - a[1])[0]?.[0]
+  return name === undefined ? undefined : boundedToolName(name)
+}
+
+function firstName(calls: readonly PlannedCall[]): string | undefined {
+  return calls[0] ? boundedToolName(calls[0].name) : undefined
 }

@@ -7,6 +7,7 @@ import { cutIndex, cutTextWith } from '../../../shared/cut-text'
 import type { ToolResultStatus } from '../../../shared/events'
 import { redactStart } from '../log-cut'
 import { redactText } from '../secret-patterns'
+import { shownToolName } from '../tool-name-list'
 import { isToolError } from '../tools/tool-error'
 
 /**
@@ -206,11 +207,15 @@ function boundedJson(value: object): string | undefined {
   })
 }
 
-/** The model called a name that is not a registered tool, or not one offered in this job. */
+/**
+ * The model called a name that is not a registered tool, or not one offered in this job. The name
+ * is the model's, any length and any characters: the message shows it bounded and escaped
+ * (`shownToolName`), so the list of the tools it may call is never cut away behind it.
+ */
 export class NoSuchToolError extends ToolCallError {
   override readonly name = 'NoSuchToolError'
   constructor(toolName: string, readonly availableTools: readonly string[]) {
-    super(toolName, `Model tried to call unavailable tool "${toolName}". ${availableTools.length
+    super(toolName, `Model tried to call unavailable tool ${shownToolName(toolName)}. ${availableTools.length
       ? `Available tools: ${availableTools.join(', ')}.`
       : 'No tools are available.'}`)
   }
