@@ -4,8 +4,11 @@ import { interruptedCallError } from '../../server/lib/executor/continuation'
 import { maxCallsPerStep, maxSteps, repeatedCall, wallClockBudget } from '../../server/lib/executor/stop-conditions'
 import type { LoopProgress } from '../../server/lib/executor/stop-conditions'
 import { NoSuchToolError } from '../../server/lib/executor/tool-errors'
+import { toolRoundMessages } from '../../server/lib/http/earlier-tool-outcomes'
 import { JobFailure } from '../../server/lib/run-context'
 import * as toolNameList from '../../server/lib/tool-name-list'
+import * as runWorkflowJob from '../../server/lib/workflows/run-workflow-job'
+import { createJobState, reduceEvents } from '../../shared/reducer'
 import calculate from '../../demo/server/tools/calculate'
 import { createFakeRunContext } from '../support/fake-run-context'
 import { createStepModel, textStep, toolStep } from '../support/step-model'
@@ -15,6 +18,7 @@ import { createStepModel, textStep, toolStep } from '../support/step-model'
 // module had no `shownToolName`, and these tests failed on their assertions, not on an import.
 const { MAX_SHOWN_TOOL_NAME_CHARS, boundedToolName, shownToolName } = toolNameList as Partial<typeof toolNameList>
 const limit = MAX_SHOWN_TOOL_NAME_CHARS ?? 100
+const { interruptedNodeCallError } = runWorkflowJob as Partial<typeof runWorkflowJob>
 
 const huge = `get_${'x'.repeat(10 * 1024)}`
 const controls = 'get\nweather\u0000\r\u001B[31m'
@@ -92,6 +96,26 @@ describe('tool names the model sent, in what a user reads', () => {
     expect(results).toHaveLength(2)
     for (const error of results) {
       expect(error).toMatch(/^Model tried to call unavailable tool "get_x+…"\. Available tools: calculate\.$/)
+    }
+  })
+})
+
+describe('a stored call of a name the model sent, that got no result', () => {
+  const name = `${huge}\n\u0000`
+  const state = reduceEvents(createJobState({ id: 'job-1', type: 'chat', createdAt: 0 }), [
+    { seq: 1, at: 0, type: 'tool-call', id: 'c1', name, args: {}, step: 1 },
+  ])
+
+  it('a later turn tells the model so with the name bounded and escaped', () => {
+    const told = toolRoundMessages(state, { maxResultBytes: 51_200, maxMessageChars: 1_000_000 }, false).find(message => message.role === 'tool')!
+    const { error } = JSON.parse(told.content!) as { error: string }
+    expect(error).toMatch(/^The tool "get_x+…" got no result: the job ended before it answered$/)
+  })
+
+  it('a workflow node\'s call cut off by a takeover ends with the name bounded and escaped', () => {
+    for (const status of ['running', 'waiting-approval'] as const) {
+      const error = interruptedNodeCallError?.({ name, status, nodeId: 'research' }) ?? ''
+      expect(error).toMatch(/^The tool "get_x+…" (was interrupted|was not run): .*; node "research" runs again$/)
     }
   })
 })

@@ -35,6 +35,7 @@ import { storedEchoedReasoning } from '../executor/reasoning-echo'
 import { resolveToolNames } from '../executor/resolve-tools'
 import { truncateResults } from '../executor/truncate-results'
 import type { ChatMessage } from '../providers/types'
+import { shownToolName } from '../tool-name-list'
 import type { JobsRouteContext } from './handler'
 
 /** A history message as a route reads it: the job that wrote an assistant answer may be named. */
@@ -81,7 +82,7 @@ export function toolRoundMessages(state: JobState, limits: { maxResultBytes: num
     })
     const contents = round.map(call => isToolOutcome(call.status)
       ? toolMessageContent({ id: call.id, name: call.name, status: call.status === 'stopped' ? 'error' : call.status, result: call.result, error: call.error, durationMs: call.durationMs ?? 0 })
-      : JSON.stringify({ error: `The tool "${call.name}" got no result: the job ended before it answered` }))
+      : JSON.stringify({ error: `The tool ${shownToolName(call.name)} got no result: the job ended before it answered` }))
     const cut = truncateResults(contents, limits.maxResultBytes).contents
     round.forEach((call, index) => messages.push({
       role: 'tool',

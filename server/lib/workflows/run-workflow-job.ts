@@ -10,7 +10,9 @@ import { isCompiledWorkflow } from './registry'
 import { WorkflowRun } from './workflow-run'
 import { withDeclaredFields } from './declared-input'
 import { isToolOutcome } from '../../../shared/reducer'
+import type { ToolCallState } from '../../../shared/reducer'
 import { countStoredToolResult } from '../executor/tool-metrics'
+import { shownToolName } from '../tool-name-list'
 
 /** Runs a workflow job. `request.input` was parsed by the workflow's schema when the job was created. */
 export async function runWorkflowJob(context: RunContext, request: WorkflowJobRequest): Promise<void> {
@@ -32,12 +34,17 @@ export async function runWorkflowJob(context: RunContext, request: WorkflowJobRe
  * waiting for an approval the takeover voided) end as errors saying so, as a continued chat's do
  * (executor/continuation.ts). Their node runs again (it did not finish), with a call of its own.
  */
+/** The error result of a node's call a lost owner left unanswered (the name is the model's for an agent node's call: shown bounded). */
+export function interruptedNodeCallError(call: Pick<ToolCallState, 'name' | 'status'> & { nodeId: string }): string {
+  return call.status === 'waiting-approval'
+    ? `The tool ${shownToolName(call.name)} was not run: the server running this job stopped while the call waited for approval; node "${call.nodeId}" runs again`
+    : `The tool ${shownToolName(call.name)} was interrupted: the server running this job stopped before it answered; node "${call.nodeId}" runs again`
+}
+
 function endInterruptedCalls(context: RunContext): void {
   for (const call of context.resumedFrom?.toolCalls ?? []) {
     if (!call.nodeId || isToolOutcome(call.status)) continue
-    const error = call.status === 'waiting-approval'
-      ? `The tool "${call.name}" was not run: the server running this job stopped while the call waited for approval; node "${call.nodeId}" runs again`
-      : `The tool "${call.name}" was interrupted: the server running this job stopped before it answered; node "${call.nodeId}" runs again`
+    const error = interruptedNodeCallError({ ...call, nodeId: call.nodeId })
     context.emit({ type: 'tool-result', id: call.id, status: 'error', error, durationMs: 0, nodeId: call.nodeId })
     countStoredToolResult(context, call.name, 'error')
   }
