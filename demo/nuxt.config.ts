@@ -3,15 +3,15 @@
  * chat pages, its CSS, and the demo tools and workflows (`server/tools/`, `server/workflows/`).
  * `npm run dev` in the repository root starts it; `npm run build` builds it into `demo/.output`.
  */
-import { earlyComposerScript } from './app/lib/early-composer'
+import { EARLY_COMPOSER_BOXES, earlyComposerScript } from './app/lib/early-composer'
 
 export default defineNuxtConfig({
   extends: ['..'],
   compatibilityDate: '2026-11-01',
   app: {
     head: {
-      // Before the app runs, an Enter in the message box is noted and sent once it does (lib/early-composer.ts).
-      script: [{ key: 'early-composer', innerHTML: earlyComposerScript('composer-input') }],
+      // Before the app runs, an Enter in a message box (the main chat's, /ai-sdk's) is noted and sent once it does (lib/early-composer.ts).
+      script: [{ key: 'early-composer', innerHTML: earlyComposerScript(EARLY_COMPOSER_BOXES) }],
     },
   },
   // Nuxt DevTools (Shift + Alt + D in `npm run dev`) has the layer's Background jobs tab.

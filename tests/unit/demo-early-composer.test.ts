@@ -7,7 +7,7 @@
  */
 import * as vue from 'vue'
 import { afterEach, describe, expect, it, vi } from 'vitest'
-import { EARLY_COMPOSER_GLOBAL, earlyComposerScript, earlyEnterPlan, type EarlyComposerState } from '../../demo/app/lib/early-composer'
+import { EARLY_COMPOSER_BOXES, EARLY_COMPOSER_GLOBAL, earlyComposerScript, earlyEnterPlan, takeEarlyEnter, type EarlyComposerState } from '../../demo/app/lib/early-composer'
 import { allNodes, mountClient, stubDocument, withClientTemplate } from '../support/demo-client-render'
 import ChatComposerSsr from '../../demo/app/components/ChatComposer.vue'
 
@@ -26,7 +26,7 @@ function runScript(coarsePointer = false) {
     },
     removeEventListener: (_type: string, listener: Listener) => listeners.splice(listeners.indexOf(listener), 1),
   }
-  const script = earlyComposerScript('composer-input')
+  const script = earlyComposerScript(EARLY_COMPOSER_BOXES)
   new Function('window', 'document', 'matchMedia', script)(window, document, window.matchMedia)
   const state = () => window[EARLY_COMPOSER_GLOBAL] as EarlyComposerState
   const press = (key: Partial<KeyboardEvent>, value = 'Hello', id = 'composer-input') => {
@@ -52,8 +52,24 @@ describe('demo composer before hydration: the inline script', () => {
     expect(press({ isComposing: true })).toBe(false)
     expect(press({ keyCode: 229 })).toBe(false)
     expect(press({ key: 'a', keyCode: 65 })).toBe(false)
-    expect(press({}, 'Hello', 'ai-sdk-input')).toBe(false)
+    expect(press({}, 'Hello', 'search-input')).toBe(false)
     expect(state().entered).toBeNull()
+  })
+
+  it('notes an Enter in the /ai-sdk page\'s box too, for that box only', () => {
+    const { press, state } = runScript()
+    expect(press({}, 'Hello', 'ai-sdk-input')).toBe(true)
+    expect(state()).toMatchObject({ entered: 'Hello', box: 'ai-sdk-input' })
+    vi.stubGlobal('window', { [EARLY_COMPOSER_GLOBAL]: state() })
+    try {
+      // The main chat's box takes nothing from it (and the script stops: the app has the page).
+      expect(takeEarlyEnter('composer-input')).toBeNull()
+      expect(state().entered).toBeNull()
+      expect(press({}, 'Hello', 'ai-sdk-input')).toBe(false)
+    }
+    finally {
+      vi.unstubAllGlobals()
+    }
   })
 
   it('on a touch screen a plain Enter adds a line, Ctrl+Enter sends (lib/composer-keys.ts)', () => {
@@ -101,7 +117,7 @@ describe('demo composer before hydration: the composer', () => {
     for (const name of ['ref', 'computed', 'watch', 'nextTick', 'onBeforeUnmount', 'inject', 'useId'] as const) vi.stubGlobal(name, vue[name])
     const mountHooks: Array<() => void> = []
     vi.stubGlobal('onMounted', (hook: () => void) => mountHooks.push(hook))
-    const state: EarlyComposerState = { entered, stop: () => {} }
+    const state: EarlyComposerState = { entered, box: 'composer-input', stop: () => {} }
     vi.stubGlobal('window', { [EARLY_COMPOSER_GLOBAL]: state, matchMedia: () => ({ matches: false }) })
     const { container } = mountClient(vue.defineComponent({ setup: () => () => vue.h(ChatComposer, { sending: false, error: null, workflows: [], send }) }), { WorkflowMenu: vue.defineComponent({ render: () => null }) })
     const box = allNodes(container).find(node => node.tag === 'textarea')!

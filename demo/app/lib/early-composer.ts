@@ -7,10 +7,17 @@
  * A tiny inline script in the page's head (`EARLY_COMPOSER_SCRIPT`, demo/nuxt.config.ts) runs
  * before the app: it notes an Enter that would send (the same keys as lib/composer-keys.ts: not
  * Shift+Enter, not while an input method composes, not a plain Enter on a touch screen) and keeps
- * it from adding a line. Once hydrated, the composer (ChatComposer.vue) puts back what was typed
- * and sends what was in the box at that Enter (`earlyEnterPlan`) — as a send on a slow network
- * would; what was typed after the Enter stays in the box for the next message.
+ * it from adding a line. Once hydrated, the composer (ChatComposer.vue on the main chat,
+ * AiSdkComposer.vue on /ai-sdk, through lib/early-enter.ts) puts back what was typed and sends what
+ * was in the box at that Enter (`earlyEnterPlan`) — as a send on a slow network would; what was
+ * typed after the Enter stays in the box for the next message.
  */
+
+/** The message boxes the inline script watches (their `id`): the main chat's and the /ai-sdk page's. */
+export const EARLY_COMPOSER_BOXES = ['composer-input', 'ai-sdk-input'] as const
+
+/** One of the boxes the inline script watches. */
+export type EarlyComposerBox = typeof EARLY_COMPOSER_BOXES[number]
 
 /** Where the inline script keeps what it saw (on `window`). */
 export const EARLY_COMPOSER_GLOBAL = '__earlyComposer'
@@ -19,35 +26,38 @@ export const EARLY_COMPOSER_GLOBAL = '__earlyComposer'
 export interface EarlyComposerState {
   /** The box's text when an Enter that sends was pressed, or null. */
   entered: string | null
+  /** The box (its id) that Enter was pressed in, or null. */
+  box: string | null
   /** Stops listening: the app has the box. */
   stop: () => void
 }
 
 /**
- * The inline script (plain ES5, no imports: it runs before any module). `id` is the box's id.
- * Idempotent: a second copy does nothing.
+ * The inline script (plain ES5, no imports: it runs before any module). `ids` are the boxes' ids (a
+ * page has one of them). Idempotent: a second copy does nothing.
  */
-export function earlyComposerScript(id: string): string {
+export function earlyComposerScript(ids: readonly string[]): string {
   return `(function(){if(window.${EARLY_COMPOSER_GLOBAL})return;`
-    + `var s=window.${EARLY_COMPOSER_GLOBAL}={entered:null};`
-    + `function k(e){var b=e.target;if(!b||b.id!==${JSON.stringify(id)}||e.key!=='Enter'||e.shiftKey||e.isComposing||e.keyCode===229)return;`
+    + `var s=window.${EARLY_COMPOSER_GLOBAL}={entered:null,box:null},ids=${JSON.stringify(ids)};`
+    + `function k(e){var b=e.target;if(!b||ids.indexOf(b.id)<0||e.key!=='Enter'||e.shiftKey||e.isComposing||e.keyCode===229)return;`
     + `if(window.matchMedia&&matchMedia('(pointer: coarse)').matches&&!e.ctrlKey&&!e.metaKey)return;`
-    + `e.preventDefault();if(s.entered===null)s.entered=b.value}`
+    + `e.preventDefault();if(s.entered===null){s.entered=b.value;s.box=b.id}}`
     + `document.addEventListener('keydown',k,true);`
     + `s.stop=function(){document.removeEventListener('keydown',k,true)}})()`
 }
 
 /**
- * The Enter pressed before hydration, taken once (the script stops listening): the box's text at
- * that moment, or null.
+ * The Enter pressed before hydration in `box`, taken once (the script stops listening: the app has
+ * the page): the box's text at that moment, or null (none, or in another box).
  */
-export function takeEarlyEnter(): string | null {
+export function takeEarlyEnter(box: EarlyComposerBox): string | null {
   if (typeof window === 'undefined') return null
   const state = (window as unknown as Record<string, EarlyComposerState | undefined>)[EARLY_COMPOSER_GLOBAL]
   if (!state) return null
   state.stop()
-  const entered = state.entered
+  const entered = state.box === box ? state.entered : null
   state.entered = null
+  state.box = null
   return entered
 }
 
