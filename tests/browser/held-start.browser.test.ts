@@ -8,7 +8,8 @@
  *   the page's body; a start that then failed left it there. It keeps the focus now (aria-disabled).
  * - On a slow phone the server's page shows the box a second or more before the app runs: an Enter
  *   pressed then added a line and sent nothing. It sends once the page is interactive now (the
- *   text at that Enter; what was typed after it stays in the box).
+ *   text at that Enter; what was typed after it stays in the box) — on /ai-sdk too, once its new
+ *   chat has its id.
  */
 import { describe, expect, it } from 'vitest'
 import type { Page } from 'playwright-core'
@@ -106,5 +107,38 @@ describe('demo chat: a send on a slow network', () => {
     expect(await composer(page).inputValue()).toBe(' and the next words')
     expect(await focused(page)).toBe('composer-input')
     await waitForStatus(page, first, 'completed')
+  })
+
+  it('on /ai-sdk too, sends an Enter pressed before the page is interactive once the new chat has its id', async () => {
+    const context = await demo.sharedContext()
+    const page = context.pages()[0] ?? await context.newPage()
+    await page.setViewportSize(DESKTOP)
+    let release!: () => void
+    const released = new Promise<void>(resolve => release = resolve)
+    const appScripts = /\/_nuxt\/.*\.js$/
+    await page.route(appScripts, async (route) => {
+      await released
+      await route.continue().catch(() => {})
+    })
+    await page.goto(`${demo.url}/ai-sdk`, { waitUntil: 'commit' })
+    const box = page.locator('#ai-sdk-input')
+    await box.focus()
+    await page.keyboard.type('Sent before the app ran')
+    await page.keyboard.press('Enter')
+    await page.keyboard.type(' and the next words')
+    expect(await page.evaluate(() => typeof (window as { useNuxtApp?: unknown }).useNuxtApp)).toBe('undefined')
+    expect(await box.inputValue()).toBe('Sent before the app ran and the next words')
+    const posted = page.waitForRequest(request => request.method() === 'POST' && new URL(request.url()).pathname === '/api/jobs/chat', { timeout: WAIT_MS })
+    release()
+    await waitForHydration(page)
+    await page.unroute(appScripts)
+    // Sent into the chat in the URL, once it is there: the text at the Enter; what was typed after it stays.
+    const request = await posted
+    const body = JSON.parse(request.postData()!) as { id: string, messages: Array<{ role: string, parts: Array<{ type: string, text?: string }> }> }
+    expect(body.messages.map(message => [message.role, message.parts.map(part => part.text).join('')])).toEqual([['user', 'Sent before the app ran']])
+    expect(new URL(page.url()).searchParams.get('chat')).toBe(body.id)
+    expect(await box.inputValue()).toBe(' and the next words')
+    // The answer streams to its end, so nothing runs on into the next test.
+    await page.waitForFunction(() => document.querySelector('[data-chat-status]')?.textContent === 'ready', undefined, { timeout: WAIT_MS })
   })
 })
