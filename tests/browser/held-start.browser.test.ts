@@ -28,6 +28,32 @@ const focused = (page: Page) => page.evaluate(() => {
 const holdStart = (page: Page) => holdRequest(page, '**/api/jobs')
 const composer = (page: Page) => page.locator('#composer-input')
 
+/**
+ * `path` opened in the file's shared page with the app's scripts held back: only the server's page
+ * is there until `hydrate()` lets them load and waits for the app to be interactive.
+ */
+async function openWithScriptsHeld(path: string): Promise<{ page: Page, hydrate: () => Promise<void> }> {
+  const context = await demo.sharedContext()
+  const page = context.pages()[0] ?? await context.newPage()
+  await page.setViewportSize(DESKTOP)
+  let release!: () => void
+  const released = new Promise<void>(resolve => release = resolve)
+  const appScripts = /\/_nuxt\/.*\.js$/
+  await page.route(appScripts, async (route) => {
+    await released
+    await route.continue().catch(() => {})
+  })
+  await page.goto(`${demo.url}${path}`, { waitUntil: 'commit' })
+  return {
+    page,
+    hydrate: async () => {
+      release()
+      await waitForHydration(page)
+      await page.unroute(appScripts)
+    },
+  }
+}
+
 describe('demo chat: a send on a slow network', () => {
   it('shows the message at once, in place of the new thread\'s empty state, until its turn is started', async () => {
     const page = await openChat(demo)
@@ -78,17 +104,7 @@ describe('demo chat: a send on a slow network', () => {
 
   it('keeps what is typed before the page is interactive, and sends an Enter pressed then once it is', async () => {
     // The app's scripts held back: the server's page is all there is (on a slow phone, a second or more).
-    const context = await demo.sharedContext()
-    const page = context.pages()[0] ?? await context.newPage()
-    await page.setViewportSize(DESKTOP)
-    let release!: () => void
-    const released = new Promise<void>(resolve => release = resolve)
-    const appScripts = /\/_nuxt\/.*\.js$/
-    await page.route(appScripts, async (route) => {
-      await released
-      await route.continue().catch(() => {})
-    })
-    await page.goto(`${demo.url}/`, { waitUntil: 'commit' })
+    const { page, hydrate } = await openWithScriptsHeld('/')
     await composer(page).focus()
     await page.keyboard.type('Sent before the app ran')
     await page.keyboard.press('Enter')
@@ -97,9 +113,7 @@ describe('demo chat: a send on a slow network', () => {
     expect(await page.evaluate(() => typeof (window as { useNuxtApp?: unknown }).useNuxtApp)).toBe('undefined')
     expect(await composer(page).inputValue()).toBe('Sent before the app ran and the next words')
     const started = page.waitForRequest(request => request.method() === 'POST' && new URL(request.url()).pathname === '/api/jobs', { timeout: WAIT_MS })
-    release()
-    await waitForHydration(page)
-    await page.unroute(appScripts)
+    await hydrate()
     // Sent once interactive: the text at the Enter; what was typed after it stays in the box, focused.
     const messages = JSON.parse((await started).postData()!).messages as Array<{ role: string, content: string }>
     expect(messages.map(message => [message.role, message.content])).toEqual([['user', 'Sent before the app ran']])
@@ -110,17 +124,7 @@ describe('demo chat: a send on a slow network', () => {
   })
 
   it('on /ai-sdk too, sends an Enter pressed before the page is interactive once the new chat has its id', async () => {
-    const context = await demo.sharedContext()
-    const page = context.pages()[0] ?? await context.newPage()
-    await page.setViewportSize(DESKTOP)
-    let release!: () => void
-    const released = new Promise<void>(resolve => release = resolve)
-    const appScripts = /\/_nuxt\/.*\.js$/
-    await page.route(appScripts, async (route) => {
-      await released
-      await route.continue().catch(() => {})
-    })
-    await page.goto(`${demo.url}/ai-sdk`, { waitUntil: 'commit' })
+    const { page, hydrate } = await openWithScriptsHeld('/ai-sdk')
     const box = page.locator('#ai-sdk-input')
     await box.focus()
     await page.keyboard.type('Sent before the app ran')
@@ -129,9 +133,7 @@ describe('demo chat: a send on a slow network', () => {
     expect(await page.evaluate(() => typeof (window as { useNuxtApp?: unknown }).useNuxtApp)).toBe('undefined')
     expect(await box.inputValue()).toBe('Sent before the app ran and the next words')
     const posted = page.waitForRequest(request => request.method() === 'POST' && new URL(request.url()).pathname === '/api/jobs/chat', { timeout: WAIT_MS })
-    release()
-    await waitForHydration(page)
-    await page.unroute(appScripts)
+    await hydrate()
     // Sent into the chat in the URL, once it is there: the text at the Enter; what was typed after it stays.
     const request = await posted
     const body = JSON.parse(request.postData()!) as { id: string, messages: Array<{ role: string, parts: Array<{ type: string, text?: string }> }> }
