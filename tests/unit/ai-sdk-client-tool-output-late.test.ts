@@ -9,11 +9,12 @@
 import { z } from 'zod'
 import { afterEach, describe, expect, it, vi } from 'vitest'
 import { runChatJob } from '../../server/lib/executor/run-chat-job'
-import type { ModelClient, ModelRequest } from '../../server/lib/model/types'
+import type { ModelRequest } from '../../server/lib/model/types'
 import { createToolRegistry } from '../../server/lib/tools/registry'
 import { defineTool } from '../../server/utils/define-tool'
 import { chatRequest } from '../support/engine-harness'
 import { useServedRoutes } from '../support/route-app'
+import { callsThenAnswer, LOCATION_CALL } from '../support/calls-then-answer'
 
 vi.mock('nitropack/runtime', () => import('../support/nitro-runtime-mock'))
 
@@ -24,23 +25,15 @@ let gate = Promise.resolve()
 let clockBroken = false
 
 /** To a user message: calls `get_location` (client), `get_time` (server) and, when offered, `delete_file` (approval); after their results: what the location tool said. */
-const model: ModelClient = {
-  scripted: false,
-  async* stream(request) {
-    requests.push(request)
-    if (request.messages.at(-1)!.role === 'user') {
-      yield { type: 'tool-call', call: { id: 'call_loc', name: 'get_location', arguments: '{}' } }
-      yield { type: 'tool-call', call: { id: 'call_time', name: 'get_time', arguments: '{}' } }
-      if (request.tools?.some(tool => tool.function.name === 'delete_file')) yield { type: 'tool-call', call: { id: 'call_del', name: 'delete_file', arguments: '{"path":"a.txt"}' } }
-      yield { type: 'finish', finishReason: 'tool_calls' }
-      return
-    }
-    await gate
-    const told = String(request.messages.find(message => message.role === 'tool' && message.tool_call_id === 'call_loc')!.content)
-    yield { type: 'text-delta', text: told.includes('no output in time') ? 'Answered without your location.' : `Location tool said ${told}` }
-    yield { type: 'finish', finishReason: 'stop' }
-  },
-}
+const model = callsThenAnswer(requests, request => [
+  LOCATION_CALL,
+  { id: 'call_time', name: 'get_time', arguments: '{}' },
+  ...request.tools?.some(tool => tool.function.name === 'delete_file') ? [{ id: 'call_del', name: 'delete_file', arguments: '{"path":"a.txt"}' }] : [],
+], async (request) => {
+  await gate
+  const told = String(request.messages.find(message => message.role === 'tool' && message.tool_call_id === 'call_loc')!.content)
+  return told.includes('no output in time') ? 'Answered without your location.' : `Location tool said ${told}`
+})
 
 const tools = createToolRegistry([
   defineTool({ name: 'get_location', description: 'Where the browser is', parameters: z.object({}), runtime: 'client' }),

@@ -11,7 +11,7 @@
 import { z } from 'zod'
 import { afterEach, expect, it, vi } from 'vitest'
 import { runChatJob } from '../../server/lib/executor/run-chat-job'
-import type { ModelClient, ModelRequest } from '../../server/lib/model/types'
+import type { ModelRequest } from '../../server/lib/model/types'
 import { createMemoryProvider } from '../../server/lib/providers/memory'
 import { resolveConfig } from '../../server/lib/config'
 import { createToolRegistry } from '../../server/lib/tools/registry'
@@ -19,6 +19,7 @@ import { defineTool } from '../../server/utils/define-tool'
 import { diesAfterRenewal } from '../support/dies-after-renewal'
 import { serveRoutes } from '../support/route-app'
 import { createSharedMemoryEngine, sharedMemory } from '../support/shared-memory'
+import { callsThenAnswer, LOCATION_CALL } from '../support/calls-then-answer'
 
 vi.mock('nitropack/runtime', () => import('../support/nitro-runtime-mock'))
 
@@ -27,19 +28,7 @@ const location = defineTool({ name: 'get_location', description: 'Where the brow
 const requests: ModelRequest[] = []
 
 /** To the user: calls `get_location` (client); after its result: says it answered without it. */
-const model: ModelClient = {
-  scripted: false,
-  async* stream(request) {
-    requests.push(request)
-    if (request.messages.at(-1)!.role === 'user') {
-      yield { type: 'tool-call', call: { id: 'call_loc', name: 'get_location', arguments: '{}' } }
-      yield { type: 'finish', finishReason: 'tool_calls' }
-      return
-    }
-    yield { type: 'text-delta', text: 'Answered without your location.' }
-    yield { type: 'finish', finishReason: 'stop' }
-  },
-}
+const model = callsThenAnswer(requests, () => [LOCATION_CALL], () => 'Answered without your location.')
 
 afterEach(() => {
   vi.useRealTimers()

@@ -13,31 +13,19 @@ import { Chat } from '@ai-sdk/vue'
 import { z } from 'zod'
 import { describe, expect, it, vi } from 'vitest'
 import { runChatJob } from '../../server/lib/executor/run-chat-job'
-import type { ModelClient, ModelRequest } from '../../server/lib/model/types'
+import type { ModelRequest } from '../../server/lib/model/types'
 import { createToolRegistry } from '../../server/lib/tools/registry'
 import { defineTool } from '../../server/utils/define-tool'
 import { useServedRoutes } from '../support/route-app'
 import { postTurn } from '../support/superseded-answers'
+import { callsThenAnswer, LOCATION_CALL } from '../support/calls-then-answer'
 
 vi.mock('nitropack/runtime', () => import('../support/nitro-runtime-mock'))
 
 const requests: ModelRequest[] = []
 
 /** To a user message: calls `get_location` (client) and `delete_file` (needs approval); after their results: text. */
-const model: ModelClient = {
-  scripted: false,
-  async* stream(request) {
-    requests.push(request)
-    if (request.messages.at(-1)!.role === 'user') {
-      yield { type: 'tool-call', call: { id: 'call_loc', name: 'get_location', arguments: '{}' } }
-      yield { type: 'tool-call', call: { id: 'call_del', name: 'delete_file', arguments: '{"path":"a.txt"}' } }
-      yield { type: 'finish', finishReason: 'tool_calls' }
-      return
-    }
-    yield { type: 'text-delta', text: 'Deleted, without your location.' }
-    yield { type: 'finish', finishReason: 'stop' }
-  },
-}
+const model = callsThenAnswer(requests, () => [LOCATION_CALL, { id: 'call_del', name: 'delete_file', arguments: '{"path":"a.txt"}' }], () => 'Deleted, without your location.')
 
 let deleted = 0
 const tools = createToolRegistry([

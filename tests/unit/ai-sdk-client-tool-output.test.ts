@@ -13,11 +13,12 @@ import { Chat } from '@ai-sdk/vue'
 import { z } from 'zod'
 import { describe, expect, it, vi } from 'vitest'
 import { runChatJob } from '../../server/lib/executor/run-chat-job'
-import type { ModelClient, ModelRequest } from '../../server/lib/model/types'
+import type { ModelRequest } from '../../server/lib/model/types'
 import { createToolRegistry } from '../../server/lib/tools/registry'
 import { defineTool } from '../../server/utils/define-tool'
 import { useServedRoutes } from '../support/route-app'
 import { postTurn } from '../support/superseded-answers'
+import { callsThenAnswer, LOCATION_CALL } from '../support/calls-then-answer'
 
 vi.mock('nitropack/runtime', () => import('../support/nitro-runtime-mock'))
 
@@ -26,22 +27,10 @@ const requests: ModelRequest[] = []
 let gate = Promise.resolve()
 
 /** To a user message: calls `get_location` (client) and `get_time` (server); after their results: what the location tool said. */
-const model: ModelClient = {
-  scripted: false,
-  async* stream(request) {
-    requests.push(request)
-    if (request.messages.at(-1)!.role === 'user') {
-      yield { type: 'tool-call', call: { id: 'call_loc', name: 'get_location', arguments: '{}' } }
-      yield { type: 'tool-call', call: { id: 'call_time', name: 'get_time', arguments: '{}' } }
-      yield { type: 'finish', finishReason: 'tool_calls' }
-      return
-    }
-    await gate
-    const told = request.messages.find(message => message.role === 'tool' && message.tool_call_id === 'call_loc')!.content
-    yield { type: 'text-delta', text: `Location tool said ${told}` }
-    yield { type: 'finish', finishReason: 'stop' }
-  },
-}
+const model = callsThenAnswer(requests, () => [LOCATION_CALL, { id: 'call_time', name: 'get_time', arguments: '{}' }], async (request) => {
+  await gate
+  return `Location tool said ${request.messages.find(message => message.role === 'tool' && message.tool_call_id === 'call_loc')!.content}`
+})
 
 const tools = createToolRegistry([
   // As an AI SDK app declares a browser's tool: no `execute`.
