@@ -14,11 +14,12 @@ export class BackgroundJobsError extends Error {
 /**
  * Why a start failed that trying again alone cannot end: the store answered and refused this
  * server — its credentials (`store-auth-refused`), its rights on the keys or channels
- * (`store-access-denied`), or a server that cannot run it (`store-unsupported`). The start is
- * still tried again (a fix on the store's side is picked up), but the health route says `failed`
- * with this reason at once (start-failure.ts).
+ * (`store-access-denied`), a server that cannot run it (`store-unsupported`), or a Convex
+ * deployment without this version's functions (`store-functions-outdated`: none, or older ones).
+ * The start is still tried again (a fix on the store's side, a deploy, is picked up), but the
+ * health route says `failed` with this reason at once (start-failure.ts).
  */
-export type StoreNeedsFix = 'store-auth-refused' | 'store-access-denied' | 'store-unsupported'
+export type StoreNeedsFix = 'store-auth-refused' | 'store-access-denied' | 'store-unsupported' | 'store-functions-outdated'
 
 /**
  * The job store could not be reached when the engine started (its server down or restarting): the

@@ -15,7 +15,7 @@ import { createStartupLog } from './startup-log'
  * (tried again, but `failed` on the health route), or an error no attempt can pass (`start-error`:
  * a missing package, a URL the client cannot read; not tried again).
  */
-export const START_FAILURE_REASONS = ['store-unreachable', 'store-auth-refused', 'store-access-denied', 'store-unsupported', 'start-error'] as const
+export const START_FAILURE_REASONS = ['store-unreachable', 'store-auth-refused', 'store-access-denied', 'store-unsupported', 'store-functions-outdated', 'start-error'] as const
 
 /** One of `START_FAILURE_REASONS`. */
 export type StartFailureReason = (typeof START_FAILURE_REASONS)[number]

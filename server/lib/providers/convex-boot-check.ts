@@ -3,7 +3,8 @@
  * this server fails the boot naming the setting to fix, instead of every request answering 503
  * (or 500) later. Each failure is a `StoreUnreachableError`, tried again with backoff like an
  * unreachable Redis (engine-startup.ts): the deployment may come up, its secret be set or its
- * functions be deployed without restarting the server.
+ * functions be deployed without restarting the server. A refused secret and missing or older
+ * functions wait for someone's fix, so the health route says `failed` for them (start-failure.ts).
  */
 import { FUNCTIONS_VERSION } from '../../../convex/version'
 import { SECRET_VARIABLE } from '../../../convex/secret'
@@ -31,6 +32,15 @@ export class ConvexSecretRefusedError extends ConvexDeploymentCheckError {
   override readonly needsFix = 'store-auth-refused' as const
 }
 
+/**
+ * The deployment lacks the layer's functions, or has them at a version older than
+ * `FUNCTIONS_VERSION`: tried again (a deploy is picked up without a restart), but only a deploy
+ * ends it, so the health route says `failed` (`store-functions-outdated`) meanwhile.
+ */
+export class ConvexFunctionsOutdatedError extends ConvexDeploymentCheckError {
+  override readonly needsFix = 'store-functions-outdated' as const
+}
+
 /** Options of `checkConvexDeployment`. */
 export interface ConvexBootCheckOptions {
   /** Runs `health:check` (with the provider's time limit and error mapping). */
@@ -51,7 +61,7 @@ export async function checkConvexDeployment(options: ConvexBootCheckOptions): Pr
   }
   const version = answer?.version
   if (typeof version !== 'number' || version < FUNCTIONS_VERSION) {
-    throw new ConvexDeploymentCheckError(`${where} has the layer's Convex functions at version ${String(version)}, and this server needs version ${FUNCTIONS_VERSION} or later: deploy the functions of this version (npx convex deploy) before the servers`)
+    throw new ConvexFunctionsOutdatedError(`${where} has the layer's Convex functions at version ${String(version)}, and this server needs version ${FUNCTIONS_VERSION} or later: deploy the functions of this version (npx convex deploy) before the servers`)
   }
 }
 
@@ -66,7 +76,7 @@ function explainBootFailure(error: unknown, where: string): unknown {
   if (error instanceof ConvexCallError || error instanceof ConvexRefusedError) {
     const said = error.cause instanceof Error ? error.cause.message : String(error.cause)
     if (FUNCTION_MISSING.test(said)) {
-      return new ConvexDeploymentCheckError(`${where} does not have the layer's Convex functions (health:check is missing: never deployed, an older version, or the URL of another deployment): deploy them with npx convex deploy, with ${SECRET_VARIABLE} set there (npx convex env set)`, { cause: error })
+      return new ConvexFunctionsOutdatedError(`${where} does not have the layer's Convex functions (health:check is missing: never deployed, an older version, or the URL of another deployment): deploy them with npx convex deploy, with ${SECRET_VARIABLE} set there (npx convex env set)`, { cause: error })
     }
     return new ConvexDeploymentCheckError(`${where} failed the boot check: ${error.message}`, { cause: error })
   }
