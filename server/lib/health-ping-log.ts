@@ -1,18 +1,15 @@
 /**
- * How the health route's failed store pings are logged (health.ts): an operator whose balancer
- * took an instance out (`provider-unreachable`) must find why in the log, but balancers probe every
- * second — a line per failed ping would bury everything else. As the other repeated failures
- * (repeated-failure-log.ts, failure-streak-log.ts): the first failure of an outage is logged with
- * its reason (the error's class and message, redacted by the logger, or the deadline passed), the
- * next ones are counted, with at most one count line per `HEALTH_PING_LOG_WINDOW_MS` (the last
- * reason shown), and the first ping answered after them is one line with the outage's failures.
- * No timer: a count line is written by the failure that finds the window passed (a ping fails
- * only when a probe asks), the rest of the count by the recovery line.
+ * How the health route's failed store pings are logged (health.ts), limited as every failure the
+ * route meets at each probe (health-failure-log.ts): the first failure of an outage with its
+ * reason (the error's class and message, redacted by the logger, or the deadline passed), then at
+ * most one count line per `HEALTH_PING_LOG_WINDOW_MS` (the last reason shown), and the first ping
+ * answered after them is one line with the outage's failures.
  */
+import { createHealthFailureLog, HEALTH_FAILURE_LOG_WINDOW_MS } from './health-failure-log'
 import type { Logger } from './logger'
 
 /** At most one count line per this many ms while pings keep failing. */
-export const HEALTH_PING_LOG_WINDOW_MS = 60_000
+export const HEALTH_PING_LOG_WINDOW_MS = HEALTH_FAILURE_LOG_WINDOW_MS
 
 /** Options of `createHealthPingLog`. */
 export interface HealthPingLogOptions {
@@ -30,31 +27,17 @@ export function pingFailureReason(error: unknown): string {
 }
 
 /** The log of one process's health pings: `failed(reason)` per failed ping, `answered()` per answered one. */
-export function createHealthPingLog({ logger, now, windowMs = HEALTH_PING_LOG_WINDOW_MS }: HealthPingLogOptions) {
-  /** Failed pings since the store last answered. */
-  let failures = 0
-  /** Failed pings not yet in a line, and when the last line was written. */
-  let counted = 0
-  let lineAt = 0
+export function createHealthPingLog(options: HealthPingLogOptions) {
+  const log = createHealthFailureLog({
+    ...options,
+    lines: {
+      failed: 'the job store did not answer the health route\'s ping: it answers provider-unreachable (503) until the store answers again; later failures are counted, not logged one by one',
+      counted: failures => `the job store's health ping failed ${failures} more times (not logged one by one; the last reason is shown)`,
+      recovered: 'the job store answers the health route\'s ping again',
+    },
+  })
   return {
-    failed(reason: string): void {
-      failures++
-      if (failures === 1) {
-        logger.warn('the job store did not answer the health route\'s ping: it answers provider-unreachable (503) until the store answers again; later failures are counted, not logged one by one', { reason })
-        lineAt = now()
-        return
-      }
-      counted++
-      if (now() - lineAt < windowMs) return
-      logger.warn(`the job store's health ping failed ${counted} more times (not logged one by one; the last reason is shown)`, { failures: counted, reason })
-      lineAt = now()
-      counted = 0
-    },
-    answered(): void {
-      if (failures === 0) return
-      logger.info('the job store answers the health route\'s ping again', { failures })
-      failures = 0
-      counted = 0
-    },
+    failed: (reason: string): void => log.failed({ reason }),
+    answered: log.succeeded,
   }
 }

@@ -8,6 +8,8 @@
 import { backgroundJobsConfig, peekBackgroundJobsEngine } from './engine-instance'
 import { ShuttingDownError } from './errors'
 import type { BackgroundJobsEngine } from './engine'
+import { createHealthFailureLog } from './health-failure-log'
+import type { HealthFailureLog } from './health-failure-log'
 import { createHealthPingLog, pingFailureReason } from './health-ping-log'
 import { routeLogger } from './http/route-logger'
 import type { Logger } from './logger'
@@ -29,6 +31,19 @@ export const HEALTH_RETRY_AFTER_SECONDS = 5
  * so the kill switch must not take it out of the balancer) are 200s; the others are 503s.
  */
 export type HealthStatus = 'ok' | 'disabled' | 'starting' | 'draining' | 'provider-unreachable' | 'failed'
+
+/**
+ * The `reason` of a `failed` that is no failed start: the readiness check itself threw (a bug, or
+ * an app's config read that fails). A fixed word, as the start's reasons: the error is logged, never
+ * in the body (decision 037).
+ */
+export const HEALTH_CHECK_ERROR_REASON = 'health-check-error'
+
+/** The health route's body: a `failed` one with why, in a fixed word. */
+export interface HealthAnswer {
+  status: HealthStatus
+  reason?: string
+}
 
 /** Options of `createStorePing`. */
 export interface StorePingOptions {
@@ -105,6 +120,41 @@ export async function readiness(answers: (provider: JobProvider) => Promise<bool
   if (!(await answers(engine.provider))) return 'provider-unreachable'
   // The signal may have come while the ping was on its way.
   return draining(engine) ? 'draining' : 'ok'
+}
+
+/**
+ * The process's log of readiness checks that threw: each probe would meet it again, so the first
+ * is logged whole and the next ones counted (health-failure-log.ts), as the failed pings are.
+ */
+const readinessErrorLog = createHealthFailureLog({
+  logger: routeLogger,
+  now: () => performance.now(),
+  level: 'error',
+  lines: {
+    failed: 'the health route\'s readiness check failed: it answers failed (503, reason health-check-error) until a check succeeds; later failures are counted, not logged one by one',
+    counted: failures => `the health route's readiness check failed ${failures} more times (not logged one by one; the last error is shown)`,
+    recovered: 'the health route\'s readiness check succeeds again',
+  },
+})
+
+/**
+ * What the health route answers: the readiness, and with a `failed` why in a fixed word — the
+ * start's (`startFailureReason`), or `HEALTH_CHECK_ERROR_REASON` when the check threw (logged,
+ * limited; its text is never in the body).
+ */
+export async function healthAnswer(check: () => Promise<HealthStatus> = readiness, log: HealthFailureLog = readinessErrorLog): Promise<HealthAnswer> {
+  let answer: HealthAnswer
+  try {
+    const status = await check()
+    const reason = status === 'failed' ? startFailureReason() : undefined
+    answer = reason ? { status, reason } : { status }
+  }
+  catch (error) {
+    log.failed({ error })
+    return { status: 'failed', reason: HEALTH_CHECK_ERROR_REASON }
+  }
+  log.succeeded()
+  return answer
 }
 
 /**

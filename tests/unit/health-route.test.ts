@@ -67,6 +67,28 @@ describe('the health route', () => {
     expect(answers).toEqual([[503, '5', { status: 'starting' }], [503, '5', { status: 'failed' }], [503, '5', { status: 'draining' }]])
   })
 
+  it('answers 503 "failed" with reason health-check-error when the check throws, never its text; logs it once while it lasts, and when a check passes again', async () => {
+    app = await serveRoutes()
+    const lines: Array<{ level: string, line: string }> = []
+    for (const level of ['info', 'warn', 'error'] as const) vi.spyOn(console, level).mockImplementation(line => void lines.push({ level, line: String(line) }))
+    const never = new Promise<never>(() => {})
+    setBackgroundJobsEngine({ get: () => never, peek: () => { throw new Error('config read failed at redis://:hunter2@10.0.3.7:6379') } } satisfies EngineSource)
+    const answers = [await probe(), await probe(), await probe('HEAD')]
+    expect(answers.map(answer => [answer.status, answer.retryAfter, answer.body])).toEqual([
+      [503, '5', { status: 'failed', reason: 'health-check-error' }],
+      [503, '5', { status: 'failed', reason: 'health-check-error' }],
+      [503, '5', null],
+    ])
+    // One line for the three probes (the next ones are counted), with the error, redacted.
+    expect(lines.map(({ level, line }) => [level, JSON.parse(line).message])).toEqual([['error', expect.stringContaining('the health route\'s readiness check failed: it answers failed (503, reason health-check-error)')]])
+    expect(lines[0]!.line).toContain('config read failed')
+    expect(lines[0]!.line).not.toContain('hunter2')
+    setBackgroundJobsEngine({ get: () => never, peek: () => ({ phase: 'starting', value: null }) } satisfies EngineSource)
+    expect((await probe()).body).toEqual({ status: 'starting' })
+    expect(JSON.parse(lines[1]!.line)).toMatchObject({ message: 'the health route\'s readiness check succeeds again', failures: 3 })
+    vi.restoreAllMocks()
+  })
+
   it('answers 503 "provider-unreachable" when the store does not answer its ping, with none of the store\'s words', async () => {
     const ping = vi.fn(() => Promise.reject(new Error('connect ECONNREFUSED 10.0.3.7:6379')))
     app = await serveRoutes({ wrap: provider => Object.assign(provider, { ping }) })

@@ -3,7 +3,7 @@
  * operator who reads a line in the log finds what it means (docs/logs.md, or the page of its
  * feature). Read from the code: the literal message of each `logger.info/warn/error(…)` call (a
  * `${…}` in it matches what the docs write there: `x`, `N`, `…`, `<name>`), and the `failed` and
- * `recovered` lines of the outage logs (failure-streak-log.ts). A line is named by its start: up to
+ * `recovered` lines of the outage logs (failure-streak-log.ts; health-failure-log.ts' `counted` too). A line is named by its start: up to
  * its first ` (`, `; ` or `: `, as the docs quote it (`cleanup failed; …`).
  * Before, 30 lines were named nowhere — `ended a job whose owner was lost` among them. And the
  * other way: each line logs.md's tables name ("Lines by name", "Other lines") is one the code writes.
@@ -28,8 +28,8 @@ function sourceFiles(dir: string): string[] {
 const LITERAL = String.raw`(\`(?:\$\{(?:[^{}\`]|\`[^\`]*\`|\{[^}]*\})*\}|[^\`\\$]|\$(?!\{)|\\.)*\`|'(?:[^'\\]|\\.)*')`
 /** A logger call (not `console`'s: a provider's fallback when it is used without the layer's logger) and its message. */
 const LOGGER_CALL = new RegExp(String.raw`(?<!console)(?:\??\.(?:info|warn|error)|\[level\])\(\s*${LITERAL}`, 'g')
-/** The two messages of an outage's log (failure-streak-log.ts). */
-const STREAK_LINE = new RegExp(String.raw`\b(?:failed|recovered):\s*${LITERAL}`, 'g')
+/** The messages of an outage's log (failure-streak-log.ts; health-failure-log.ts' count line, a function of the count). */
+const STREAK_LINE = new RegExp(String.raw`\b(?:failed|recovered|counted):\s*(?:\w+\s*=>\s*)?${LITERAL}`, 'g')
 
 /** The messages the server's code gives its logger, each with the file it is in. */
 function loggedMessages(): Array<{ file: string, message: string }> {
