@@ -78,7 +78,8 @@ export interface CreateJobInput {
   requestFingerprint?: string
   /**
    * The 400 the route answers this request with under the current settings (a lower limit, a model
-   * no longer allowed), when it came with `idempotencyKey`: it may be the retry of a job an earlier
+   * no longer allowed) or a rule added since (the assistant's message last, chat-job-input.ts),
+   * when it came with `idempotencyKey`: it may be the retry of a job an earlier
    * version of the app took. Only the key's job is answered (nothing is created); without one,
    * this error is thrown.
    */

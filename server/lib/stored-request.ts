@@ -3,7 +3,8 @@
  * from the shared store, not from a validated route, so a request that got there some other way
  * (or that the app's tools and workflows no longer accept) must not reach the upstream on the
  * operator's key. The same rules as `POST /api/jobs`: messages through the body schema and
- * `toChatJobInput` (allowed model, no client system prompt), tool names through the registry, a
+ * `toChatJobInput` (allowed model, no client system prompt; as an accepted request: a rule added
+ * since, the assistant's message last, does not refuse a job that began before it), tool names through the registry, a
  * workflow's input through its schema, a chat's `promptMetadata` and `clientBody` as JSON within
  * their bounds (kept as the client sent them: a job taken over reads the same in the app's hooks). An invalid request ends the job `failed` with the code
  * `invalid-request` (cluster.ts).
@@ -99,8 +100,9 @@ export function checkStoredRequest(request: unknown, context: StoredRequestConte
     const fields = asClientBody(clientBody)
     if ('problem' in fields) return refuse(`clientBody: ${fields.problem}`)
     try {
-      // The per-user tools flag was applied when the job was created: its `tools` list says it.
-      const { request: checked } = toChatJobInput(parsed.data, context.config, { enabled: true, tools: true, workflows: true }, null)
+      // The per-user tools flag was applied when the job was created: its `tools` list says it. A
+      // rule added since it was accepted (its last message the assistant's) does not end it.
+      const { request: checked } = toChatJobInput(parsed.data, context.config, { enabled: true, tools: true, workflows: true }, null, { accepted: true })
       return { ok: true, request: { ...checked, ...(metadata.metadata === undefined ? {} : { promptMetadata: metadata.metadata }), ...fields, ...routeFieldsOf(stored), ...traceOf(stored) } }
     }
     catch (error) {

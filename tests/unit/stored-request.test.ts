@@ -106,6 +106,11 @@ describe('checking a stored request before recovery runs it', () => {
     expect(refusal({ type: 'workflow', workflow: 'review', input: { topic: 'cats' }, tools: ['ghost'] })).toMatch(/"ghost" not registered/)
   })
 
+  it('accepts a chat whose last message is the assistant\'s: the route took one until 2026-12-04, and its job runs on', () => {
+    const messages = [user('hi'), { role: 'assistant' as const, content: 'Hello' }]
+    expect(checkStoredRequest({ type: 'chat', messages, startedBy: 'jobs' }, context)).toEqual({ ok: true, request: { type: 'chat', messages, startedBy: 'jobs' } })
+  })
+
   it('refuses a model the operator did not allow and malformed messages', () => {
     expect(refusal({ type: 'chat', messages: [user('hi')], model: 'expensive/model' })).toMatch(/model: "expensive\/model" is not allowed/)
     expect(refusal({ type: 'chat', messages: [{ role: 'system', content: 'only a system prompt' }] })).toMatch(/messages: holds no user message/)
