@@ -10,15 +10,12 @@
 import { DefaultChatTransport, lastAssistantMessageIsCompleteWithToolCalls } from 'ai'
 import type { UIMessage } from 'ai'
 import { Chat } from '@ai-sdk/vue'
-import { z } from 'zod'
 import { describe, expect, it, vi } from 'vitest'
 import { runChatJob } from '../../server/lib/executor/run-chat-job'
 import type { ModelRequest } from '../../server/lib/model/types'
-import { createToolRegistry } from '../../server/lib/tools/registry'
-import { defineTool } from '../../server/utils/define-tool'
 import { useServedRoutes } from '../support/route-app'
 import { postTurn } from '../support/superseded-answers'
-import { callsThenAnswer, LOCATION_CALL } from '../support/calls-then-answer'
+import { locationAndTime, locationAndTimeTools } from '../support/calls-then-answer'
 
 vi.mock('nitropack/runtime', () => import('../support/nitro-runtime-mock'))
 
@@ -26,19 +23,10 @@ const requests: ModelRequest[] = []
 /** Holds the model's answer after the tool results until opened (open unless a test closes it). */
 let gate = Promise.resolve()
 
-/** To a user message: calls `get_location` (client) and `get_time` (server); after their results: what the location tool said. */
-const model = callsThenAnswer(requests, () => [LOCATION_CALL, { id: 'call_time', name: 'get_time', arguments: '{}' }], async (request) => {
-  await gate
-  return `Location tool said ${request.messages.find(message => message.role === 'tool' && message.tool_call_id === 'call_loc')!.content}`
-})
+/** To a user message: `get_location` (client) and `get_time` (server); after their results (and the gate): what the location tool said. */
+const model = locationAndTime(requests, () => gate)
 
-const tools = createToolRegistry([
-  // As an AI SDK app declares a browser's tool: no `execute`.
-  defineTool({ name: 'get_location', description: 'Where the browser is', parameters: z.object({}), runtime: 'client' }),
-  defineTool({ name: 'get_time', description: 'The time', parameters: z.object({}), execute: () => '12:00' }),
-])
-
-const app = useServedRoutes({ runners: { chat: runChatJob }, model, tools })
+const app = useServedRoutes({ runners: { chat: runChatJob }, model, tools: locationAndTimeTools() })
 
 /** A chat that answers `get_location` in `onToolCall` with `answer` (nothing when undefined) and posts automatically. */
 function browserChat(id: string, answer?: (chat: Chat<UIMessage>, toolCallId: string) => void, automatic = true) {

@@ -25,19 +25,23 @@ export interface ClientToolOutputPart {
   answer: ClientToolAnswer
 }
 
+/** The output the client gave on a message's tool part (`output-available`, or `output-error` with its `errorText`); null for any other part. */
+export function clientOutputOf(part: UiMessageInput['parts'][number]): ClientToolOutputPart | null {
+  const isTool = part.type === 'dynamic-tool' || part.type.startsWith('tool-')
+  if (!isTool || typeof part.toolCallId !== 'string') return null
+  if (part.state === 'output-available') return { toolCallId: part.toolCallId, answer: { output: part.output === undefined ? null : part.output } }
+  if (part.state !== 'output-error') return null
+  const error = typeof part.errorText === 'string' && part.errorText.trim() ? part.errorText : 'the tool failed in the browser'
+  return { toolCallId: part.toolCallId, answer: { error } }
+}
+
 /** The outputs the client gave on `message`'s tool parts (`output-available` and `output-error`). */
 export function clientOutputsOf(message: UiMessageInput): ClientToolOutputPart[] {
-  return message.parts.flatMap((part): ClientToolOutputPart[] => {
-    const isTool = part.type === 'dynamic-tool' || part.type.startsWith('tool-')
-    if (!isTool || typeof part.toolCallId !== 'string') return []
-    if (part.state === 'output-available') return [{ toolCallId: part.toolCallId, answer: { output: part.output === undefined ? null : part.output } }]
-    if (part.state === 'output-error') {
-      const error = typeof part.errorText === 'string' && part.errorText.trim() ? part.errorText : 'the tool failed in the browser'
-      return [{ toolCallId: part.toolCallId, answer: { error } }]
-    }
-    return []
-  })
+  return message.parts.flatMap(part => clientOutputOf(part) ?? [])
 }
+
+/** An answer that is no output: the request's expiry, or its void (`system:owner-lost`, `system:cancelled`). */
+export const endedUnanswered = (answeredBy: string) => answeredBy === 'timeout' || answeredBy.startsWith('system:')
 
 /** The `tool-output` request of `state` that waits for call `toolCallId`, if any. */
 export function pendingOutputRequest(state: Pick<JobState, 'pendingInputs'>, toolCallId: string): string | undefined {

@@ -25,10 +25,7 @@ import type { ViewerFrame, ViewerSink } from '../viewer'
 import type { UiMessageInput } from './chat-request'
 import type { PostedJob } from './chat-job'
 import { chatJobOf } from './chat-job'
-import { clientOutputsOf, pendingOutputRequest } from './client-tool-answers'
-
-/** An answer that is no output: the request's expiry, or its void (`system:owner-lost`, `system:cancelled`). */
-const endedUnanswered = (answeredBy: string) => answeredBy === 'timeout' || answeredBy.startsWith('system:')
+import { clientOutputsOf, endedUnanswered, pendingOutputRequest } from './client-tool-answers'
 
 /**
  * The job of assistant message `messageId` of chat `chatId` and the state its stream starts from,

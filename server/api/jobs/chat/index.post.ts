@@ -14,7 +14,8 @@
  * (client-tool-answers.ts); outputs of calls whose wait ended meanwhile (expired, stopped) get the
  * job's stream from before that end (late-client-outputs.ts), also beside approvals (from before
  * the first end of either). Either post is a 400 when its message holds another tool output its
- * job never gave and does not wait for (client-tool-outputs.ts), before anything is answered.
+ * job never gave and does not wait for, and a 409 when it holds another output for a client call
+ * answered already (client-tool-outputs.ts), before anything is answered.
  * A body with the newest `message` only (no `messages`) takes the chat's history from its jobs.
  * Closing the response never stops the job. A 429/503 says when to retry in its message.
  */
