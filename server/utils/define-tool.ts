@@ -25,14 +25,23 @@ export { ToolError } from '../lib/tools/tool-error'
  * A tool the browser answers, as an AI SDK tool without `execute`: `runtime: 'client'` and no
  * `execute`. The model is offered it; its calls make the job wait for the output the browser posts
  * (the AI SDK's `addToolOutput`, or `POST /api/jobs/:id/input`), bounded like a tool approval's
- * wait (docs/ai-sdk.md, "Client-side tools").
+ * wait (docs/ai-sdk.md, "Client-side tools"). `outputSchema` checks that output (decision 51).
  */
-export type ClientToolDefinition<Parameters extends z.ZodType> = Omit<ToolDefinition<Parameters, never>, 'execute' | 'runtime'> & { runtime: 'client', execute?: undefined }
+export type ClientToolDefinition<Parameters extends z.ZodType, Output extends z.ZodType | undefined = undefined> = Omit<ToolDefinition<Parameters, never>, 'execute' | 'runtime' | 'outputSchema'> & { runtime: 'client', execute?: undefined, outputSchema?: Output }
+
+/**
+ * A client tool as `defineTool` gives it back: its `outputSchema` keeps its type, so the browser's
+ * code can type the output it posts (`z.input<typeof getLocation.outputSchema>`).
+ */
+export type DefinedClientTool<Parameters extends z.ZodType, Output extends z.ZodType | undefined> = ToolDefinition<Parameters, never> & { runtime: 'client', outputSchema: Output }
+
+/** `outputSchema` is a client tool's only (the registry refuses it on a server tool at boot). */
+type OutputSchemaOnClientOnly = { runtime?: 'server', outputSchema?: undefined } | { runtime: 'client' }
 
 /** Declares a tool with its argument type inferred from the zod schema. */
-export function defineTool<Parameters extends z.ZodType>(definition: ClientToolDefinition<Parameters>): ToolDefinition<Parameters, never>
-export function defineTool<Parameters extends z.ZodType, Result>(definition: ToolDefinition<Parameters, Result>): ToolDefinition<Parameters, Result>
-export function defineTool(definition: AnyToolDefinition | ClientToolDefinition<z.ZodType>): AnyToolDefinition {
+export function defineTool<Parameters extends z.ZodType, Output extends z.ZodType | undefined = undefined>(definition: ClientToolDefinition<Parameters, Output>): DefinedClientTool<Parameters, Output>
+export function defineTool<Parameters extends z.ZodType, Result>(definition: ToolDefinition<Parameters, Result> & OutputSchemaOnClientOnly): ToolDefinition<Parameters, Result>
+export function defineTool(definition: AnyToolDefinition | ClientToolDefinition<z.ZodType, z.ZodType | undefined>): AnyToolDefinition {
   // A client tool's `execute` is never called by the executor; one is given so the definition is whole.
   return withClientExecute(definition as AnyToolDefinition)
 }

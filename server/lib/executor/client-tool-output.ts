@@ -6,10 +6,14 @@
  * `POST /api/jobs/:id/input` with `{ output }` or `{ error }`. The output is the call's result;
  * an error, or no answer in time, is the call's error result, and the model answers without it.
  */
+import type { z } from 'zod'
 import { cutText } from '../../../shared/cut-text'
+import { describeIssues } from '../describe-issues'
 import { InvalidAnswerError } from '../errors'
 import type { RunContext } from '../run-context'
-import { ClientToolErrorOutput, ClientToolNoOutputError } from './tool-errors'
+import type { ToolDefinition } from '../tools/types'
+import { isAsyncParseError } from '../zod-schema'
+import { ClientToolErrorOutput, ClientToolInvalidOutputError, ClientToolNoOutputError } from './tool-errors'
 
 /** What the browser gave: an output, or the error its tool ended with. */
 export type ClientToolAnswer = { output: unknown } | { error: string }
@@ -50,4 +54,25 @@ export async function requestClientOutput(context: RunContext, call: { id: strin
   const read = parseClientToolAnswer(answer.answer)
   if ('error' in read) throw new ClientToolErrorOutput(call.tool, read.error)
   return read.output
+}
+
+/**
+ * The browser's output as the tool's `outputSchema` reads it — what the model reads (its defaults
+ * and transforms applied, keys it does not know dropped); the output as posted without one. An
+ * output the schema refuses throws `ClientToolInvalidOutputError` naming the problems
+ * (describe-issues.ts), and so does a schema that cannot check it (async, or throwing in its own
+ * code): the call's error, which the model reads (decision 51).
+ */
+export function readClientOutput(tool: Pick<ToolDefinition, 'name' | 'outputSchema'>, output: unknown): unknown {
+  if (!tool.outputSchema) return output
+  let parsed: z.ZodSafeParseResult<unknown>
+  try {
+    parsed = tool.outputSchema.safeParse(output)
+  }
+  catch (error) {
+    const why = isAsyncParseError(error) ? 'its outputSchema has an async refine or transform, which this server does not run (outputs are checked synchronously)' : 'its outputSchema threw while checking it (the tool\'s own check, not a problem found in the output)'
+    throw new ClientToolInvalidOutputError(tool.name, undefined, why, error)
+  }
+  if (!parsed.success) throw new ClientToolInvalidOutputError(tool.name, describeIssues(parsed.error, 'output'))
+  return parsed.data
 }

@@ -21,7 +21,7 @@ import type { CancelStart } from './run-with-deadline'
 import { runWithDeadline } from './run-with-deadline'
 import { startIsolationWait } from './isolation-wait'
 import { callNeedsApproval, requestApproval } from './tool-approval'
-import { requestClientOutput } from './client-tool-output'
+import { readClientOutput, requestClientOutput } from './client-tool-output'
 import type { ApprovalDecision } from './tool-approval'
 import type { CallProgress } from './call-progress'
 import { callProgress } from './call-progress'
@@ -208,10 +208,11 @@ async function invoke(context: RunContext, tool: ToolDefinition, call: ToolCallR
   })
 }
 
-/** A client tool's call: its output from the browser, as JSON like any tool's result (its error, or none in time, is thrown). */
+/** A client tool's call: its output from the browser, as its outputSchema reads it, as JSON like any tool's result (its error, none in time, or one its schema refuses, is thrown). */
 async function clientRun(context: RunContext, tool: ToolDefinition, call: ToolCallRequest, args: unknown): Promise<ToolResultJson> {
   const output = await requestClientOutput(context, { id: call.id, tool: tool.name, args, ...(call.nodeId ? { nodeId: call.nodeId } : {}) })
-  return toolResultFromJson(toolResultJson(tool.name, output))
+  // Checked with its outputSchema (decision 51): the schema is the tool's own code, run as its call's.
+  return toolResultFromJson(toolResultJson(tool.name, runAsToolCodeSync(tool.name, context.jobId, () => readClientOutput(tool, output))))
 }
 
 /** Which switch holds back a registered tool a tool node names: the operator's, else the user's flag. */

@@ -270,6 +270,20 @@ export class ClientToolErrorOutput extends ToolCallError {
 }
 
 /**
+ * A `runtime: 'client'` call whose output the tool's `outputSchema` refuses (`issues`, as
+ * describe-issues.ts names them), or could not check (`issues` undefined: the schema is async, or
+ * threw — `cause`): the output is not used (decision 51).
+ */
+export class ClientToolInvalidOutputError extends ToolCallError {
+  override readonly name = 'ClientToolInvalidOutputError'
+  constructor(toolName: string, readonly issues: string | undefined, why?: string, cause?: unknown) {
+    super(toolName, issues !== undefined
+      ? `Tool "${toolName}" ran in the user's browser, but its output does not match the tool's outputSchema, so it is not used: ${issues}`
+      : `Tool "${toolName}" ran in the user's browser, but its output could not be checked: ${why}; it is not used`, cause === undefined ? undefined : { cause })
+  }
+}
+
+/**
  * A registered tool the operator turned off (`tools.disabled`, or `tools.enabled` false), or the
  * app turned off for this user (its feature-flags hook: the job was created with no tools), called
  * by name by a workflow tool node: no model chose it, so "Model tried to call unavailable tool"

@@ -11,7 +11,7 @@ import { useMetrics } from '../metrics'
 import type { RunContext } from '../run-context'
 import { isToolError } from '../tools/tool-error'
 import type { ToolCallError } from './tool-errors'
-import { describeThrown, ToolExecutionError, ToolSchemaThrewError } from './tool-errors'
+import { ClientToolInvalidOutputError, describeThrown, ToolExecutionError, ToolSchemaThrewError } from './tool-errors'
 
 /** The `status` label of a call a `ToolError` ended (`tool_runs_total`, `tool_run_ms`). */
 export const REFUSED_STATUS = 'refused'
@@ -43,6 +43,12 @@ export function logToolCallFailure(context: RunContext, call: { id: string, name
     const log = () => context.logger?.warn(`tool "${call.name}" failed; the model got the error as its result`, { tool: call.name, jobId: context.jobId, callId: call.id, error: loggedCause(cause) })
     if (context.toolFailed) context.toolFailed(call.name, log, cause)
     else log()
+    return
+  }
+  // The browser's code gave an output the tool's outputSchema refuses (decision 51): the app's to fix.
+  if (error instanceof ClientToolInvalidOutputError) {
+    const why = error.issues !== undefined ? { issues: error.issues } : { error: loggedCause(error.cause) }
+    context.logger?.warn(`client tool "${call.name}": the browser's output was not used (its outputSchema refused it, or could not check it); the model got the error as its result`, { tool: call.name, jobId: context.jobId, callId: call.id, ...why })
     return
   }
   // Timed out for an earlier call's leftover (an interval spinning in its worker): the tool to fix is that one.

@@ -6,6 +6,8 @@
  * executor, and says why if anything else calls it.
  */
 import { ClientToolUnavailableError } from '../executor/tool-errors'
+import { isZodSchema, zodSchemaProblem } from '../zod-schema'
+import { nonJsonParametersProblem } from './non-json-parameters'
 import type { AnyToolDefinition } from './types'
 
 /** Why a tool without `execute` is refused, and what to do instead (the AI SDK's pattern does not carry over). */
@@ -27,4 +29,20 @@ export function isClientToolWithoutExecute(tool: { runtime?: unknown, execute?: 
 export function withClientExecute<T extends AnyToolDefinition>(tool: T): T {
   if (!isClientToolWithoutExecute(tool)) return tool
   return { ...tool, execute: () => { throw new ClientToolUnavailableError(tool.name) } }
+}
+
+/**
+ * What is wrong with a definition's `outputSchema`, or null (decision 51): it is a client tool's
+ * (a server tool's result is its own code's, typed by `execute`), a zod 4 schema, and takes JSON —
+ * the browser posts the output as JSON, so a `z.date()` there would refuse every output.
+ */
+export function outputSchemaProblem(tool: AnyToolDefinition): string | null {
+  if (tool.outputSchema === undefined) return null
+  if (tool.runtime !== 'client') return '`outputSchema` is read only on a `runtime: \'client\'` tool, whose output the browser posts: a server tool\'s result is its own `execute`\'s, typed by what it returns, and is not checked (docs/tools.md, "Client tools")'
+  if (!isZodSchema(tool.outputSchema)) return zodSchemaProblem(tool.outputSchema, '`outputSchema`', 'z.object({ lat: z.number(), lon: z.number() })')
+  return nonJsonParametersProblem(tool.outputSchema, {
+    has: '`outputSchema` has',
+    whole: 'the output',
+    never: 'the output the browser posts (JSON) can never be, so every output would be refused',
+  })
 }

@@ -9,7 +9,7 @@ import type { ToolDefinition } from './types'
 
 /** Every key of `ToolDefinition`. */
 export const TOOL_DEFINITION_KEYS = [
-  'name', 'description', 'parameters', 'execute', 'timeoutMs', 'runtime', 'needsApproval', 'retryable', 'isolation',
+  'name', 'description', 'parameters', 'execute', 'timeoutMs', 'runtime', 'outputSchema', 'needsApproval', 'retryable', 'isolation',
 ] as const satisfies readonly (keyof ToolDefinition)[]
 
 /**

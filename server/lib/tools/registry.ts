@@ -4,7 +4,7 @@
  * is built once, at registration, so a schema zod cannot express fails at boot, not mid-job.
  */
 import { z } from 'zod'
-import { CLIENT_NEEDS_APPROVAL, isClientToolWithoutExecute, MISSING_EXECUTE, withClientExecute } from './client-tool'
+import { CLIENT_NEEDS_APPROVAL, isClientToolWithoutExecute, MISSING_EXECUTE, outputSchemaProblem, withClientExecute } from './client-tool'
 import type { ModelTool } from '../model/types'
 import type { AnyToolDefinition, ToolDefinition, ToolRegistry } from './types'
 import { isZodSchema, zodSchemaProblem } from '../zod-schema'
@@ -126,6 +126,8 @@ function validateDefinition(tool: AnyToolDefinition, file?: string): void {
   if (tool.runtime === 'client' && tool.needsApproval !== undefined && tool.needsApproval !== false) {
     throw invalid(name, CLIENT_NEEDS_APPROVAL)
   }
+  const outputSchema = outputSchemaProblem(tool)
+  if (outputSchema) throw invalid(name, outputSchema)
   if (tool.retryable !== undefined && typeof tool.retryable !== 'boolean') {
     throw invalid(name, `\`retryable\` must be true or false, got ${typeof tool.retryable === 'string' ? JSON.stringify(tool.retryable) : typeof tool.retryable}`)
   }

@@ -40,6 +40,12 @@ export interface ToolDefinition<Parameters extends z.ZodType = z.ZodType, Result
   timeoutMs?: number
   /** `client` tools are offered to the model and run in the browser: a call makes the job wait for the output the browser posts. @default 'server' */
   runtime?: 'server' | 'client'
+  /**
+   * A `runtime: 'client'` tool's output, as the AI SDK's `outputSchema`: the output the browser
+   * posts is checked with it and the model reads what it returns; an output it refuses ends the
+   * call as a tool error naming the problems (decision 51). Refused on a server tool.
+   */
+  outputSchema?: z.ZodType
   /** Ask the user before running. Refused on a `runtime: 'client'` tool (`false` aside): the browser runs it as the call arrives. */
   needsApproval?: boolean | ((args: z.infer<Parameters>, context: ToolContext) => boolean | Promise<boolean>)
   /** Retry once when the tool fails with a network-type error. @default false */
