@@ -18,6 +18,7 @@ import { createSseDataReader, SseLineTooLongError } from './sse-data'
 import { finishedWithError, interruptedForCapacity, parseErrorField, streamError } from './stream-error'
 import type { StreamErrorValue } from './stream-error'
 import { joinFragment } from './tool-call-join'
+import { boundedCallName } from './tool-call-name'
 import type { JoinedCall, ToolCallFragment } from './tool-call-join'
 import type { ModelEvent } from './types'
 import { redact } from './upstream-response'
@@ -271,12 +272,12 @@ function* finishEvents(state: StreamState): Generator<ModelEvent> {
 }
 
 function* flushToolCalls(state: StreamState): Generator<ModelEvent> {
-  // By index; calls that share one keep the order they came in (the sort is stable).
+  // By index; calls that share one keep the order they came in (the sort is stable). Names: tool-call-name.ts.
   const calls = [...state.toolCalls].sort((left, right) => left.index - right.index)
   state.toolCalls = []
   for (const { index, call } of calls) {
     if (!call.name) throw new UpstreamProtocolError(`The model sent a tool call (index ${index}) without a name`)
-    yield { type: 'tool-call', call }
+    yield { type: 'tool-call', call: { ...call, name: boundedCallName(call.name) } }
   }
 }
 
