@@ -8,6 +8,7 @@
 import { describe, expect, it } from 'vitest'
 import { SECRET_PART_CHARS } from '../../server/lib/model/echoed-secrets'
 import { redact } from '../../server/lib/model/upstream-response'
+import { countLookups } from '../support/counted-lookups'
 
 /** An Azure-style key: 32 hex digits, no shape secret-patterns.ts knows. */
 const KEY = '3f9a0c7e5b2d4a1f8e6c9b0a7d5e3f21'
@@ -51,19 +52,7 @@ describe('redact: a part of a configured secret that the upstream echoes', () =>
     // 7 characters of the key, over and over (each window is looked up and refused), then a part of it.
     const body = `${KEY.slice(0, 7)} `.repeat(131_072) + KEY.slice(4, 24)
     expect(body.length).toBeGreaterThan(1_048_576)
-    const has = Set.prototype.has
-    let lookups = 0
-    Set.prototype.has = function (this: Set<unknown>, value: unknown) {
-      lookups++
-      return has.call(this, value)
-    }
-    let scrubbed: string
-    try {
-      scrubbed = redact(body, SECRETS)
-    }
-    finally {
-      Set.prototype.has = has
-    }
+    const { result: scrubbed, lookups } = countLookups(() => redact(body, SECRETS))
     expect(scrubbed.endsWith(' [redacted]')).toBe(true)
     expect(scrubbed.length).toBe(body.length - 20 + '[redacted]'.length)
     expect(lookups).toBeLessThanOrEqual(body.length)

@@ -92,20 +92,3 @@ export function secretList(secrets: EchoedSecrets): string[] {
   const list = typeof secrets === 'string' ? [secrets] : [...secrets]
   return [...new Set(list.filter(secret => secret !== ''))].sort((a, b) => b.length - a.length)
 }
-
-/**
- * True when `name` (an error's code, at most a few dozen characters) holds one of the secrets,
- * whatever its case: a secret of `SECRET_PART_CHARS` or more when any run of that many of its
- * characters is in the name (a proxy quoting a part of the key), a shorter one when it is the name.
- */
-export function holdsSecret(name: string, secrets: EchoedSecrets): boolean {
-  const lower = name.toLowerCase()
-  return secretList(secrets).some((secret) => {
-    const value = secret.toLowerCase()
-    if (secret.length < SECRET_PART_CHARS) return name === secret
-    for (let start = 0; start + SECRET_PART_CHARS <= lower.length; start++) {
-      if (value.includes(lower.slice(start, start + SECRET_PART_CHARS))) return true
-    }
-    return false
-  })
-}

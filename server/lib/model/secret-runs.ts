@@ -7,7 +7,8 @@
  * message, so a megabyte of error body costs as little as its length: never a search per secret
  * and per start.
  */
-import { SECRET_PART_CHARS } from './echoed-secrets'
+import type { EchoedSecrets } from './echoed-secrets'
+import { SECRET_PART_CHARS, secretList } from './echoed-secrets'
 
 /** What a scrubbed run becomes. Text already scrubbed is never read again: a secret holding `redacted` would wrap it anew. */
 export const REDACTED = '[redacted]'
@@ -22,6 +23,29 @@ export function withoutSecretRuns(text: string, secrets: readonly string[]): str
   const parts = secretParts(secrets)
   if (parts.windows.size === 0 || text.length < SECRET_PART_CHARS) return text
   return text.split(REDACTED).map(piece => scrubPiece(piece, parts)).join(REDACTED)
+}
+
+/**
+ * True when `name` (an endpoint's name for a failure: `error.code`, `error.type`) holds one of
+ * `secrets`, whatever its case: a secret of `SECRET_PART_CHARS` or more when a run of that many of
+ * its characters is in the name (a proxy quoting a part of the key), as `withoutSecretRuns` finds
+ * it (not across a space: a name with one is never kept, upstream-code.ts); a shorter one when it
+ * is the name. The name is the upstream's, of any length (an error chunk's code is bounded only by
+ * the 16 MiB line, parse-stream.ts), so it is read in the same one pass, at most one lookup per
+ * window: searching each secret from each start of it was quadratic (4 s for a 16 MiB code).
+ */
+export function holdsSecret(name: string, secrets: EchoedSecrets): boolean {
+  const list = secretList(secrets)
+  if (list.some(secret => secret.length < SECRET_PART_CHARS && name === secret)) return true
+  const parts = secretParts(list)
+  let found = false
+  if (parts.windows.size > 0) {
+    eachPartWindow(foldCase(name), parts, () => {
+      found = true
+      return false
+    })
+  }
+  return found
 }
 
 /** Every `SECRET_PART_CHARS` characters of each secret that long, case folded, and the characters they are made of. */
@@ -52,27 +76,37 @@ function secretParts(secrets: readonly string[]): SecretParts {
   return { windows, units }
 }
 
-/** One pass: the windows that are parts of a secret, overlapping ones joined into one run, each run replaced (two runs that only touch stay two). */
-function scrubPiece(text: string, parts: SecretParts): string {
-  if (text.length < SECRET_PART_CHARS) return text
-  const folded = foldCase(text)
-  let result = ''
-  let copied = 0
-  let runStart = -1
-  let runEnd = -1
+/**
+ * One pass over `folded`: `found(start)` for each window (from `start`, `SECRET_PART_CHARS` long)
+ * that is a part of a secret, in order, until it returns false. One lookup per window at most.
+ */
+function eachPartWindow(folded: string, parts: SecretParts, found: (start: number) => boolean): void {
   // The last character no secret holds: a window starting at or before it is none.
   let foreign = -1
   for (let end = 0; end < folded.length; end++) {
     if (parts.units[folded.charCodeAt(end)] === 0) foreign = end
     const start = end + 1 - SECRET_PART_CHARS
     if (start <= foreign || !parts.windows.has(folded.slice(start, end + 1))) continue
+    if (!found(start)) return
+  }
+}
+
+/** One pass: the windows that are parts of a secret, overlapping ones joined into one run, each run replaced (two runs that only touch stay two). */
+function scrubPiece(text: string, parts: SecretParts): string {
+  if (text.length < SECRET_PART_CHARS) return text
+  let result = ''
+  let copied = 0
+  let runStart = -1
+  let runEnd = -1
+  eachPartWindow(foldCase(text), parts, (start) => {
     if (start >= runEnd) {
       if (runEnd !== -1) result += text.slice(copied, runStart) + REDACTED
       copied = runEnd === -1 ? 0 : runEnd
       runStart = start
     }
-    runEnd = end + 1
-  }
+    runEnd = start + SECRET_PART_CHARS
+    return true
+  })
   if (runEnd === -1) return text
   return result + text.slice(copied, runStart) + REDACTED + text.slice(runEnd)
 }

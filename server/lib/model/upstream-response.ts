@@ -4,9 +4,9 @@
  */
 import { cutText } from '../../../shared/cut-text'
 import type { EchoedSecrets } from './echoed-secrets'
-import { holdsSecret, secretList, SECRET_PART_CHARS } from './echoed-secrets'
+import { secretList, SECRET_PART_CHARS } from './echoed-secrets'
 import { redactText } from '../secret-patterns'
-import { withoutSecretRuns } from './secret-runs'
+import { holdsSecret, withoutSecretRuns } from './secret-runs'
 import type { TimerSet } from '../timers'
 import { raceAbort } from './abortable'
 import { describeErrorBody, errorBodyNames } from './error-body'
@@ -104,7 +104,7 @@ export function toModelError(error: unknown, secrets: EchoedSecrets, whileReadin
 
 /**
  * An endpoint's name for the failure (`error.code`, `error.type`) that holds a secret, or a part
- * of one (echoed-secrets.ts), replaced by `[redacted]`: upstream-code.ts keeps a name as the job
+ * of one (secret-runs.ts), replaced by `[redacted]`: upstream-code.ts keeps a name as the job
  * error's `upstreamCode`, which its user reads. The whole secret was scrubbed from the body
  * already; a part of it, or the secret in another case, was not.
  */
