@@ -73,4 +73,21 @@ describe('SSE data reader', () => {
     under.feed(encoder.encode('\n\n'))
     expect(data).toEqual(['ok', 'y'.repeat(80)])
   })
+
+  it('refuses an event whose data lines pass the limit together, each line under it', () => {
+    const data: string[] = []
+    const reader = createSseDataReader(value => data.push(value), 100)
+    reader.feed(encoder.encode('data: ok\n\n'))
+    // Two lines of 49 join to 99 (with their \n): read whole.
+    reader.feed(encoder.encode(`data: ${'a'.repeat(49)}\ndata: ${'b'.repeat(49)}\n\n`))
+    expect(data).toEqual(['ok', `${'a'.repeat(49)}\n${'b'.repeat(49)}`])
+    reader.feed(encoder.encode(`data: ${'c'.repeat(60)}\n`))
+    expect(() => reader.feed(encoder.encode(`data: ${'d'.repeat(40)}\n`))).toThrow('an event whose data lines pass 100 bytes together without a blank line ending it')
+    expect(data).toHaveLength(2)
+    // At the body's end the event can grow no further: its last line is read, never thrown out of `end`.
+    const ending = createSseDataReader(value => data.push(value), 100)
+    ending.feed(encoder.encode(`data: ${'e'.repeat(60)}\ndata: ${'f'.repeat(60)}`))
+    ending.end()
+    expect(data.at(-1)).toBe(`${'e'.repeat(60)}\n${'f'.repeat(60)}`)
+  })
 })

@@ -18,15 +18,16 @@ const COLON = 58
 const BOM = 0xFEFF
 
 /**
- * Longest line kept while waiting for its end (a chunk is a few KB; this only stops an endless
- * line eating memory). Counted in UTF-16 units of the decoded line, each at least one byte.
+ * Longest line kept while waiting for its end, and longest data an event's lines join to before
+ * its blank line (a chunk is a few KB; this only stops an endless line, or endless data lines of
+ * one event, eating memory). Counted in UTF-16 units of the decoded text, each at least one byte.
  */
 export const MAX_LINE_BYTES = 16 * 1024 * 1024
 
-/** Thrown by `feed` when a line grows past `MAX_LINE_BYTES` without ending. */
+/** Thrown by `feed` when a line grows past `MAX_LINE_BYTES` without ending, or an event's data lines together do. */
 export class SseLineTooLongError extends Error {
-  constructor(readonly maxBytes: number) {
-    super(`a line longer than ${maxBytes} bytes without ending it`)
+  constructor(readonly maxBytes: number, what: 'line' | 'event' = 'line') {
+    super(what === 'line' ? `a line longer than ${maxBytes} bytes without ending it` : `an event whose data lines pass ${maxBytes} bytes together without a blank line ending it`)
     this.name = 'SseLineTooLongError'
   }
 }
@@ -70,7 +71,8 @@ export function createSseDataReader(onData: (data: string) => void, maxLineBytes
   /** Text came already (a BOM counts only before it). */
   let started = false
 
-  function line(text: string, start: number, end: number): void {
+  /** One line of the body; `last`: the body's end, when the event can grow no further (no limit to keep). */
+  function line(text: string, start: number, end: number, last = false): void {
     if (start === end) {
       if (data === null) return
       const event = data
@@ -83,6 +85,8 @@ export function createSseDataReader(onData: (data: string) => void, maxLineBytes
       return
     }
     const value = fieldValue(text, start, end, 4)
+    // Each line is bounded as it comes; lines of one event are joined, so their sum is bounded too.
+    if (data !== null && !last && data.length + 1 + value.length > maxLineBytes) throw new SseLineTooLongError(maxLineBytes, 'event')
     data = data === null ? value : `${data}\n${value}`
   }
 
@@ -148,7 +152,8 @@ export function createSseDataReader(onData: (data: string) => void, maxLineBytes
       // A character the body cut off at its very end comes out as U+FFFD, as any decoder does.
       const rest = partial + decoder.end()
       partial = ''
-      if (rest.length > 0) line(rest, 0, rest.length)
+      // Its length is bounded as the line was kept (no error out of the end: the event is read whole).
+      if (rest.length > 0) line(rest, 0, rest.length, true)
       if (data !== null) {
         const event = data
         data = null
