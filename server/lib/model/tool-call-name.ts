@@ -1,5 +1,5 @@
 /**
- * The name of a tool call as the model client passes it on (decision 51). The name is the model's,
+ * The name of a tool call as the model client passes it on (decision 52). The name is the model's,
  * or a proxy's in front of it: the stream parser bounds a line only at 16 MiB, and whatever it
  * yields is stored in the job's `tool-call` event — every snapshot, replay and viewer — and put on
  * the call's span and the AI SDK's tool part (`tool-<name>`). No tool can be called by a name past
