@@ -3,7 +3,7 @@
  * MiB, and the name went whole into the job's `tool-call` event (every snapshot, replay and
  * viewer), the call's span and the AI SDK's tool part type (`tool-<name>`). A name longer than
  * any tool's can never be called, so the parser cuts it at `MAX_TOOL_CALL_NAME_BYTES` UTF-8 bytes
- * with `…` (decision 51); the call still ends as the unknown-tool error that lists the tools.
+ * with `…` (decision 52); the call still ends as the unknown-tool error that lists the tools.
  */
 import { trace } from '@opentelemetry/api'
 import { describe, expect, it } from 'vitest'
