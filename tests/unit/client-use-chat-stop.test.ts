@@ -13,6 +13,7 @@ import { CHAT_STOP_WAIT_MS, createChatStopFetch, CUT_SHORT_POST_GIVE_UP_MS, useC
 import type { ChatStopOptions } from '../../app/composables/useChatStop'
 import { createComposableApp } from '../support/composable-app'
 import type { ComposableApp } from '../support/composable-app'
+import { deferred, flushPromises as flush } from '../support/deferred'
 
 const USER: ChatStopMessage = { id: 'u1', role: 'user', parts: [{ type: 'text', text: 'Hello' }] }
 const SHOWN: ChatStopMessage = { id: 'job-1', role: 'assistant', parts: [{ type: 'text', text: 'Once upon' }] }
@@ -27,20 +28,6 @@ let aborts: Array<{ url: string, body?: unknown }>
 let abortAnswers: Array<() => Promise<unknown>>
 /** What the messages route gives. */
 let serverMessages: ChatStopMessage[]
-
-/** A deferred that lets a test settle promises by hand. */
-function deferred<T>() {
-  let resolve!: (value: T) => void
-  const promise = new Promise<T>((settle) => {
-    resolve = settle
-  })
-  return { promise, resolve }
-}
-
-/** Lets promises run (no timers involved). */
-async function flush(): Promise<void> {
-  for (let round = 0; round < 20; round++) await Promise.resolve()
-}
 
 /** A transport fetch whose posts wait for the test's answer, and end on their signal as a real fetch does. */
 function heldPosts() {
