@@ -13,11 +13,12 @@ import type { UIMessage } from 'ai'
 import { createElement } from 'react'
 import { create } from 'react-test-renderer'
 import { z } from 'zod'
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest'
+import { afterAll, describe, expect, it, vi } from 'vitest'
 import { runChatJob } from '../../server/lib/executor/run-chat-job'
 import type { ModelClient } from '../../server/lib/model/types'
 import { createToolRegistry } from '../../server/lib/tools/registry'
 import { defineTool } from '../../server/utils/define-tool'
+import { quietReactTestRenderer } from '../support/quiet-react-test-renderer'
 import { useServedRoutes } from '../support/route-app'
 
 vi.mock('nitropack/runtime', () => import('../support/nitro-runtime-mock'))
@@ -49,16 +50,9 @@ const model: ModelClient = {
 const tools = createToolRegistry([defineTool({ name: 'get_time', description: 'The time', parameters: z.object({}), execute: () => '12:00' })])
 const app = useServedRoutes({ runners: { chat: runChatJob }, model, tools })
 
-// React deprecates react-test-renderer (its one line on every render); every other error still shows.
-const consoleError = console.error
-beforeAll(() => {
-  vi.spyOn(console, 'error').mockImplementation((...args: unknown[]) => {
-    if (!String(args[0]).startsWith('react-test-renderer is deprecated')) consoleError(...args)
-  })
-})
+quietReactTestRenderer()
 // Run first of the hooks after the tests (they run in reverse): a held answer a failed test left is let go, so the engine closes.
 afterAll(() => {
-  vi.mocked(console.error).mockRestore()
   release()
 })
 
