@@ -123,7 +123,7 @@ describe('demo chat: a send on a slow network', () => {
     await waitForStatus(page, first, 'completed')
   })
 
-  it('on /ai-sdk too, sends an Enter pressed before the page is interactive once the new chat has its id', async () => {
+  it('on /ai-sdk too, sends an Enter pressed before the page is interactive, into the new chat the URL names', async () => {
     const { page, hydrate } = await openWithScriptsHeld('/ai-sdk')
     const box = page.locator('#ai-sdk-input')
     await box.focus()
@@ -134,11 +134,13 @@ describe('demo chat: a send on a slow network', () => {
     expect(await box.inputValue()).toBe('Sent before the app ran and the next words')
     const posted = page.waitForRequest(request => request.method() === 'POST' && new URL(request.url()).pathname === '/api/jobs/chat', { timeout: WAIT_MS })
     await hydrate()
-    // Sent into the chat in the URL, once it is there: the text at the Enter; what was typed after it stays.
+    // Sent into the new chat, the one the URL names: the text at the Enter; what was typed after it stays.
     const request = await posted
     const body = JSON.parse(request.postData()!) as { id: string, messages: Array<{ role: string, parts: Array<{ type: string, text?: string }> }> }
     expect(body.messages.map(message => [message.role, message.parts.map(part => part.text).join('')])).toEqual([['user', 'Sent before the app ran']])
-    expect(new URL(page.url()).searchParams.get('chat')).toBe(body.id)
+    await page.waitForURL(url => url.searchParams.get('chat') === body.id, { timeout: WAIT_MS })
+    await page.locator('.turn[data-role="user"]').waitFor({ timeout: WAIT_MS })
+    expect(await page.locator('.turn[data-role="user"] .user-text').allTextContents()).toEqual(['Sent before the app ran'])
     expect(await box.inputValue()).toBe(' and the next words')
     // The answer streams to its end, so nothing runs on into the next test.
     await page.waitForFunction(() => document.querySelector('[data-chat-status]')?.textContent === 'ready', undefined, { timeout: WAIT_MS })

@@ -54,7 +54,7 @@ describe('/ai-sdk page: a message while the chat loads', () => {
 
 describe('/ai-sdk page: a new chat this page opened', () => {
   it('sends at once: it has no messages to read or answer to resume first', async () => {
-    // No `?chat=`: the page opens a new chat (its id in the URL). A read would be slow here.
+    // No `?chat=`: the page opens a new chat (its id then in the URL). A read would be slow here.
     const route = reactive({ query: {} as Record<string, string> })
     vi.stubGlobal('useRoute', () => route)
     vi.stubGlobal('useRouter', () => ({ replace: ({ query }: { query: Record<string, string> }) => void (route.query = query) }))

@@ -65,7 +65,7 @@ describe('/ai-sdk page: an Enter pressed before the page is interactive', () => 
     expect(box.value).toBe(' and more')
   })
 
-  it('on a new chat, is sent once the chat\'s id is in the URL (useChat starts over then), into that chat', async () => {
+  it('on a new chat, is sent at once, into the chat the URL then names (its id is the chat\'s before the URL has it)', async () => {
     notedEnter('Hello')
     const route = reactive({ query: {} as Record<string, string> })
     let navigate = () => {}
@@ -75,15 +75,19 @@ describe('/ai-sdk page: an Enter pressed before the page is interactive', () => 
         navigate = () => void (route.query = query)
       },
     }))
-    mountTyped('Hello')
-    await settle()
-    expect(page.posted).toEqual([])
-
-    navigate()
+    const box = mountTyped('Hello')
     await settle()
     expect(page.posted).toHaveLength(1)
     expect(page.posted[0]).toMatchObject({ id: 'c2' })
     expect(lastPostedText()).toBe('Hello')
+    expect(box.value).toBe('')
+
+    // The URL takes that chat's id: the chat goes on (nothing read, nothing posted again).
+    navigate()
+    await settle()
+    expect(route.query).toEqual({ chat: 'c2' })
+    expect(page.posted).toHaveLength(1)
+    expect(page.requests.filter(request => request.startsWith('GET'))).toEqual([])
   })
 
   it('is not sent when the chat\'s answer runs on (the resume found it): the text stays, the next Enter sends', async () => {

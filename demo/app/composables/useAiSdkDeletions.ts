@@ -55,7 +55,7 @@ export function useAiSdkDeletions({ chatId, messages, reading, openNewChat }: Ai
   }
 
   onDeleted(({ jobId, threadId, origin }) => {
-    if (!chatId.value || threadId !== chatId.value) return
+    if (threadId !== chatId.value) return
     deleted.add(jobId)
     lastOrigin = origin
     messages.value = withoutDeletedAnswers(messages.value, new Set([jobId]))

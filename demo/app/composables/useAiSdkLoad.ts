@@ -4,7 +4,8 @@
  * when the page reads the chat again (the server back, a Stop that stopped an answer it no longer
  * followed). A message the user sent while they loaded wins: the list read before it would wipe it
  * (and the answer already streaming to it), so the late list is dropped. Until a chat is read, Send
- * waits (`held`) and a reloaded chat shows a loading placeholder, not the new-chat intro.
+ * waits (`held`) and a reloaded chat shows a loading placeholder, not the new-chat intro. A new chat
+ * (useAiSdkChatId.ts) has nothing to read.
  */
 import type { UIMessage } from 'ai'
 import type { Ref } from 'vue'
@@ -13,6 +14,8 @@ import { failureText } from '../lib/wording'
 
 export interface AiSdkLoadOptions {
   chatId: Ref<string>
+  /** The new chat the page opened last (useAiSdkChatId.ts): none to read, resume or wait for. */
+  openedNew: Ref<string>
   messages: Ref<UIMessage[]>
   /** A response is open (the SDK's `submitted` or `streaming`). */
   busy: Ref<boolean>
@@ -29,8 +32,7 @@ export interface AiSdkLoadOptions {
 }
 
 export function useAiSdkLoad(options: AiSdkLoadOptions) {
-  const { chatId, messages } = options
-  const router = useRouter()
+  const { chatId, openedNew, messages } = options
   /** Why this chat's messages could not be read (shown with a Retry, also while it reads again), or null. */
   const loadError = ref<string | null>(null)
   /** Retry is reading the messages again. */
@@ -41,12 +43,11 @@ export function useAiSdkLoad(options: AiSdkLoadOptions) {
   const reading = ref<string | null>(null)
   let reads = 0
   /**
-   * The chat whose messages were read (or that this page opened as new, `openedNew`: none to read,
-   * resume or wait for). Until then a reloaded chat shows a loading placeholder, not the new-chat intro.
+   * The chat whose messages were read. Until then a reloaded chat shows a loading placeholder, not
+   * the new-chat intro (a new chat shows it at once).
    */
   const readChat = ref('')
-  const openedNew = ref('')
-  const introShown = computed(() => !chatId.value || readChat.value === chatId.value)
+  const introShown = computed(() => chatId.value === openedNew.value || readChat.value === chatId.value)
   /**
    * This chat's messages are on their way, or could not be read (Retry) and none are shown: a message
    * sent now would go without them as history (and the page drop it), so Send waits, as in the main chat.
@@ -60,14 +61,6 @@ export function useAiSdkLoad(options: AiSdkLoadOptions) {
   watch(options.busy, (now) => {
     if (now) resuming.value = false
   })
-
-  /** Opens a new chat: its id goes in the URL, so a reload finds it again. */
-  function openNewChat(): void {
-    const id = createClientId()
-    readChat.value = id
-    openedNew.value = id
-    void router.replace({ query: { chat: id } })
-  }
 
   /**
    * Chat `id`'s messages, then its running answer if any. `retried`: by Retry, which stays (saying
@@ -129,5 +122,5 @@ export function useAiSdkLoad(options: AiSdkLoadOptions) {
     sent++
   }
 
-  return { loadError, retryingLoad, reading, held, introShown, openedNew, resuming, openNewChat, load, retryLoad, noteSent }
+  return { loadError, retryingLoad, reading, held, introShown, resuming, load, retryLoad, noteSent }
 }

@@ -23,8 +23,8 @@ export interface EarlyEnterOptions {
   /** Sends the box's text, as the box's own Enter does (reads `text` before any await). */
   send: () => void
   /**
-   * Whether the message can be sent is not known yet (the /ai-sdk page opening its chat: the id
-   * not in the URL yet, its messages and a running answer being read): the early Enter waits for
+   * Whether the message can be sent is not known yet (the /ai-sdk page opening its chat: its
+   * messages and a running answer being read): the early Enter waits for
    * it, then is sent or not as `canSend` says. Never: it is decided at `take`.
    */
   waitWhile?: () => boolean
