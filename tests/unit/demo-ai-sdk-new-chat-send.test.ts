@@ -92,3 +92,25 @@ describe('/ai-sdk page: a message sent before the new chat\'s id is in the URL',
     expectHelloInNewChat(root)
   })
 })
+
+// Before, the page took the chat it had opened new for new still (nothing to read): Forward showed it empty.
+describe('/ai-sdk page: a new chat left and come back to (Back, then Forward)', () => {
+  it('is read from the server as any chat: its messages show, not an empty new chat', async () => {
+    const root = page.mount()
+    await settle()
+    await sendThenLand(root)
+    page.messageReads = [
+      async () => ({ messages: [user('u1', 'Earlier'), answer('job-1', 'Yes.')] }),
+      async () => ({ messages: [user('u2', 'Hello'), answer('job-2', 'Hi.')] }),
+    ]
+    route.query = { chat: 'c1' }
+    await settle()
+    expect(userMessages(root)).toEqual(['Earlier'])
+    route.query = { chat: 'c2' }
+    await settle()
+    expect(page.messageReads).toEqual([])
+    expect(userMessages(root)).toEqual(['Hello'])
+    // Nothing opened anew: no navigation asked for.
+    expect(asked).toEqual([])
+  })
+})

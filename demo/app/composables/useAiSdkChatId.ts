@@ -15,7 +15,7 @@ export function useAiSdkChatId() {
   const router = useRouter()
   /** The chat the URL names, or ''. */
   const inUrl = computed(() => (typeof route.query.chat === 'string' ? route.query.chat : ''))
-  /** The new chat this page opened last (no messages to read, no answer to resume or wait for). */
+  /** The new chat on the page, until the page leaves it (no messages to read, no answer to resume or wait for), or ''. */
   const openedNew = ref('')
   function newChat(): string {
     openedNew.value = createClientId()
@@ -23,8 +23,10 @@ export function useAiSdkChatId() {
   }
   const chatId = ref(inUrl.value || newChat())
   // The URL naming another chat shows it; the URL losing its chat opens a new one. (The URL taking
-  // the new chat's id — written by `showInUrl` — is no change.)
+  // the new chat's id — written by `showInUrl` — is no change.) A new chat left is new no more: come
+  // back to (Back, Forward), it may have messages, read as any chat's.
   watch(inUrl, (now) => {
+    if (now && now !== openedNew.value) openedNew.value = ''
     chatId.value = now || newChat()
   })
 
