@@ -3,7 +3,8 @@
  * chat pages, its CSS, and the demo tools and workflows (`server/tools/`, `server/workflows/`).
  * `npm run dev` in the repository root starts it; `npm run build` builds it into `demo/.output`.
  */
-import { EARLY_COMPOSER_BOXES, earlyComposerScript } from './app/lib/early-composer'
+import { COMPOSER_BOX_IDS } from './app/lib/composer-boxes'
+import { earlyComposerScript } from './app/lib/early-composer'
 
 export default defineNuxtConfig({
   extends: ['..'],
@@ -11,7 +12,7 @@ export default defineNuxtConfig({
   app: {
     head: {
       // Before the app runs, an Enter in a message box (the main chat's, /ai-sdk's) is noted and sent once it does (lib/early-composer.ts).
-      script: [{ key: 'early-composer', innerHTML: earlyComposerScript(EARLY_COMPOSER_BOXES) }],
+      script: [{ key: 'early-composer', innerHTML: earlyComposerScript(COMPOSER_BOX_IDS) }],
     },
   },
   // Nuxt DevTools (Shift + Alt + D in `npm run dev`) has the layer's Background jobs tab.

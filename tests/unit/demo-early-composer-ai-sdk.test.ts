@@ -9,7 +9,8 @@
 import { describe, expect, it, vi } from 'vitest'
 import { reactive } from 'vue'
 import type { UIMessage } from 'ai'
-import { EARLY_COMPOSER_BOXES, EARLY_COMPOSER_GLOBAL, type EarlyComposerState } from '../../demo/app/lib/early-composer'
+import { AI_SDK_BOX_ID, COMPOSER_BOX_IDS } from '../../demo/app/lib/composer-boxes'
+import { EARLY_COMPOSER_GLOBAL, type EarlyComposerState } from '../../demo/app/lib/early-composer'
 import type { FakeNode } from '../support/demo-client-render'
 import { allNodes } from '../support/demo-client-render'
 import { settle, usePage } from '../support/ai-sdk-page'
@@ -51,8 +52,8 @@ describe('/ai-sdk page: an Enter pressed before the page is interactive', () => 
     const release = heldRead()
     const box = mountTyped('Hello and more')
     // The page's box is one the inline script watches.
-    expect(box.props.id).toBe('ai-sdk-input')
-    expect(EARLY_COMPOSER_BOXES).toContain(box.props.id)
+    expect(box.props.id).toBe(AI_SDK_BOX_ID)
+    expect(COMPOSER_BOX_IDS).toContain(box.props.id)
     await settle()
     // The script stopped; the chat's messages are on their way: the Enter waits for them.
     expect(state.stop).toHaveBeenCalledOnce()

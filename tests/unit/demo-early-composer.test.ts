@@ -7,7 +7,8 @@
  */
 import * as vue from 'vue'
 import { afterEach, describe, expect, it, vi } from 'vitest'
-import { EARLY_COMPOSER_BOXES, EARLY_COMPOSER_GLOBAL, earlyComposerScript, earlyEnterPlan, takeEarlyEnter, type EarlyComposerState } from '../../demo/app/lib/early-composer'
+import { COMPOSER_BOX_IDS } from '../../demo/app/lib/composer-boxes'
+import { EARLY_COMPOSER_GLOBAL, earlyComposerScript, earlyEnterPlan, takeEarlyEnter, type EarlyComposerState } from '../../demo/app/lib/early-composer'
 import { allNodes, mountClient, stubDocument, withClientTemplate } from '../support/demo-client-render'
 import ChatComposerSsr from '../../demo/app/components/ChatComposer.vue'
 
@@ -26,7 +27,7 @@ function runScript(coarsePointer = false) {
     },
     removeEventListener: (_type: string, listener: Listener) => listeners.splice(listeners.indexOf(listener), 1),
   }
-  const script = earlyComposerScript(EARLY_COMPOSER_BOXES)
+  const script = earlyComposerScript(COMPOSER_BOX_IDS)
   new Function('window', 'document', 'matchMedia', script)(window, document, window.matchMedia)
   const state = () => window[EARLY_COMPOSER_GLOBAL] as EarlyComposerState
   const press = (key: Partial<KeyboardEvent>, value = 'Hello', id = 'composer-input') => {

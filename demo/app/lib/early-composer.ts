@@ -4,7 +4,7 @@
  * Typed text is the browser's own until then, and stays: Vue's `v-model` takes a box's text that
  * differs from the server's into the model at hydration. Enter, with no handler yet, added a line.
  *
- * A tiny inline script in the page's head (`EARLY_COMPOSER_SCRIPT`, demo/nuxt.config.ts) runs
+ * A tiny inline script in the page's head (`earlyComposerScript`, demo/nuxt.config.ts) runs
  * before the app: it notes an Enter that would send (the same keys as lib/composer-keys.ts: not
  * Shift+Enter, not while an input method composes, not a plain Enter on a touch screen) and keeps
  * it from adding a line. Once hydrated, the composer (ChatComposer.vue on the main chat,
@@ -13,11 +13,7 @@
  * typed after the Enter stays in the box for the next message.
  */
 
-/** The message boxes the inline script watches (their `id`): the main chat's and the /ai-sdk page's. */
-export const EARLY_COMPOSER_BOXES = ['composer-input', 'ai-sdk-input'] as const
-
-/** One of the boxes the inline script watches. */
-export type EarlyComposerBox = typeof EARLY_COMPOSER_BOXES[number]
+import type { ComposerBoxId } from './composer-boxes'
 
 /** Where the inline script keeps what it saw (on `window`). */
 export const EARLY_COMPOSER_GLOBAL = '__earlyComposer'
@@ -33,8 +29,8 @@ export interface EarlyComposerState {
 }
 
 /**
- * The inline script (plain ES5, no imports: it runs before any module). `ids` are the boxes' ids (a
- * page has one of them). Idempotent: a second copy does nothing.
+ * The inline script (plain ES5, no imports: it runs before any module). `ids` are the boxes' ids
+ * (`COMPOSER_BOX_IDS`, lib/composer-boxes.ts), written into it. Idempotent: a second copy does nothing.
  */
 export function earlyComposerScript(ids: readonly string[]): string {
   return `(function(){if(window.${EARLY_COMPOSER_GLOBAL})return;`
@@ -50,7 +46,7 @@ export function earlyComposerScript(ids: readonly string[]): string {
  * The Enter pressed before hydration in `box`, taken once (the script stops listening: the app has
  * the page): the box's text at that moment, or null (none, or in another box).
  */
-export function takeEarlyEnter(box: EarlyComposerBox): string | null {
+export function takeEarlyEnter(box: ComposerBoxId): string | null {
   if (typeof window === 'undefined') return null
   const state = (window as unknown as Record<string, EarlyComposerState | undefined>)[EARLY_COMPOSER_GLOBAL]
   if (!state) return null

@@ -7,12 +7,12 @@
  */
 import type { Ref } from 'vue'
 import { ref, watch } from 'vue'
-import type { EarlyComposerBox } from './early-composer'
+import type { ComposerBoxId } from './composer-boxes'
 import { earlyEnterPlan, takeEarlyEnter } from './early-composer'
 
 export interface EarlyEnterOptions {
   /** The box's id. */
-  box: EarlyComposerBox
+  box: ComposerBoxId
   /** The box's text. */
   text: Ref<string>
   /**

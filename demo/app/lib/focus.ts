@@ -1,5 +1,6 @@
 /** Focus and scrolling helpers shared by the thread's components. */
 import type { InjectionKey } from 'vue'
+import { CHAT_BOX_ID } from './composer-boxes'
 
 /** The thread view provides this: puts focus in the composer. */
 export const FOCUS_COMPOSER_KEY: InjectionKey<() => void> = Symbol('focus-composer')
@@ -23,7 +24,7 @@ export function markComposerFresh(): void {
  */
 export function waitingInComposer(): boolean {
   const box = document.activeElement as HTMLTextAreaElement | null
-  return composerFresh && box?.id === 'composer-input' && box.value === ''
+  return composerFresh && box?.id === CHAT_BOX_ID && box.value === ''
 }
 
 /** `smooth`, unless the user asked the system for reduced motion. */
@@ -37,7 +38,7 @@ export function scrollBehavior(): ScrollBehavior {
  * the box there pops up the on-screen keyboard.
  */
 export function focusNewThread(): void {
-  focusForNextMessage(document.getElementById('composer-input'), document.querySelector<HTMLElement>('section.thread'))
+  focusForNextMessage(document.getElementById(CHAT_BOX_ID), document.querySelector<HTMLElement>('section.thread'))
 }
 
 /**
