@@ -55,6 +55,7 @@ function epochAt(log: HeldLog, seq: number): number | null {
  */
 function holdsPosition(log: HeldLog, after: StreamPosition, leaseEpoch: number): boolean {
   if (after.seq === 0) return true
+  if (droppedAt(log, after.seq)) return false
   // An epoch no lease of the job has had yet: a position never issued (garbage, or another job's).
   if (after.epoch > Math.max(leaseEpoch, log.state.epoch ?? 1)) return false
   const epoch = epochAt(log, after.seq)
@@ -64,6 +65,15 @@ function holdsPosition(log: HeldLog, after: StreamPosition, leaseEpoch: number):
   // Inside a merged delta of the older epoch: no lease began there.
   if (next === 0 && after.seq !== log.baseState.seq) return false
   return log.events.slice(next).every(event => (event.epoch ?? 1) >= after.epoch)
+}
+
+/**
+ * True when `seq` is one of the seqs a job's end covers because the store never took them (its
+ * `fromSeq`, `LiveJob.takeBack`): a viewer there was streamed text the store does not hold.
+ */
+function droppedAt(log: HeldLog, seq: number): boolean {
+  const last = log.events.at(-1)
+  return last?.type === 'job-end' && last.fromSeq !== undefined && last.fromSeq <= seq && seq < last.seq
 }
 
 /**
@@ -94,8 +104,22 @@ export function snapshotFrame(state: JobState): ViewerFrame {
  * seq: the viewer would keep that text and drop the end as seen.
  */
 function stateBeforeEnd(log: HeldLog, end: JobEvent): JobState {
-  const state = reduceEvents(log.baseState, log.events.slice(0, -1))
+  const reduced = reduceEvents(log.baseState, log.events.slice(0, -1))
+  // An end that covers seqs the store never took: the state is numbered just before it, past every
+  // seq a viewer may have had (with text the store does not hold), so that it replaces that state.
+  const state = end.fromSeq === undefined ? reduced : { ...reduced, seq: end.seq - 1 }
   return (end.epoch ?? 1) > (state.epoch ?? 1) ? { ...state, epoch: end.epoch } : state
+}
+
+/**
+ * The frame of a job's end sent right after a snapshot of the state before it: an end that covers
+ * seqs the store never took goes without its `fromSeq` there — that snapshot is numbered just before
+ * it (`stateBeforeEnd`), and each frame starts right after the one before.
+ */
+export function endFrameAfterSnapshot(end: JobEvent): ViewerFrame {
+  if (end.fromSeq === undefined) return eventFrame(end)
+  const { fromSeq: _fromSeq, ...alone } = end
+  return eventFrame(alone as JobEvent)
 }
 
 /**
@@ -109,7 +133,7 @@ export function catchUpFrames(log: HeldLog, after: StreamPosition | null, leaseE
   if (missed) return mergeDeltas(withoutStaleProgress(missed)).map(eventFrame)
   const last = log.events.at(-1)
   if (isTerminalStatus(log.state.status) && last?.type === 'job-end' && log.complete) {
-    return [snapshotFrame(stateBeforeEnd(log, last)), eventFrame(last)]
+    return [snapshotFrame(stateBeforeEnd(log, last)), endFrameAfterSnapshot(last)]
   }
   return [snapshotFrame(log.state)]
 }

@@ -16,7 +16,7 @@ import type { JobEndPayload, JobEvent, JobEventPayload } from '../../shared/even
 import { isDeltaEvent, isTerminalStatus } from '../../shared/events'
 import { isHighSurrogate } from '../../shared/lone-surrogate'
 import type { JobState } from '../../shared/reducer'
-import { applyTo } from '../../shared/reducer'
+import { applyTo, reduceEvents } from '../../shared/reducer'
 import { toolCallPosition } from '../../shared/tool-call-index'
 import type { BatchClock, BatchTarget } from './batch-clock'
 import type { PendingProgressUpdate } from './pending-progress'
@@ -27,8 +27,9 @@ import type { PersistQueue } from './persist-queue'
 import { MAX_DELTA_ENVELOPE_BYTES } from './persist-queue'
 import { shortenEvent } from './event-size'
 import { createKeptTextEnds, keepTextEnd, readTextEnd } from './kept-text-end'
-import type { Viewer } from './viewer'
-import { closeViewer, deliver, eventFrame } from './viewer'
+import type { Viewer, ViewerFrame } from './viewer'
+import { closeViewer, deliver, deliverSnapshot, eventFrame } from './viewer'
+import { endFrameAfterSnapshot, snapshotFrame } from './catch-up'
 
 /** The most bytes one UTF-16 unit of text takes in an event's JSON (`\u0000`). */
 const MAX_JSON_BYTES_PER_UNIT = 6
@@ -325,13 +326,39 @@ export class LiveJob implements BatchTarget {
     return this.endEvent
   }
 
-  /** Applies the stored end and sends it to every viewer (which then close). */
-  reportEnd(): void {
-    if (!this.endEvent || this.ended) return
-    this.apply(this.endEvent, false)
+  /**
+   * The store never took this run's events from `fromSeq` on (it refused a write for good, decision
+   * 42, and dropped what waited behind it), and its end is stored alone after what it holds: the
+   * events are taken back before that end is reported. The end covers them (`fromSeq`); the state and
+   * the live log become what the store holds; every viewer gets a snapshot of it numbered just
+   * before the end (a viewer has those seqs, with text the store does not: a snapshot at a lower seq
+   * would not replace its state), so the end that follows leaves each one with the stored text, as
+   * a viewer that reconnects gets it (docs/decisions/051-dropped-text-taken-back.md). Returns the
+   * end as it now is (null once reported).
+   */
+  takeBack(fromSeq: number): JobEvent | null {
+    const end = this.endEvent
+    if (end?.type !== 'job-end' || this.ended || fromSeq >= end.seq) return null
+    this.endEvent = { ...end, fromSeq }
+    const kept = this.events.findIndex(event => event.seq >= fromSeq)
+    if (kept >= 0) this.events.length = kept
+    this.owned = new WeakSet()
+    this.current = reduceEvents(this.baseState, this.events)
+    const frame = snapshotFrame({ ...this.current, seq: end.seq - 1 })
+    for (const viewer of this.viewers) {
+      deliverSnapshot(viewer, frame)
+      if (viewer.closed) this.viewers.delete(viewer)
+    }
+    return this.endEvent
   }
 
-  private apply(event: JobEvent, persist = true): void {
+  /** Applies the stored end and sends it to every viewer (which then close): after `takeBack`'s snapshot, as its frame says. */
+  reportEnd(): void {
+    if (!this.endEvent || this.ended) return
+    this.apply(this.endEvent, false, this.endEvent.fromSeq === undefined ? undefined : endFrameAfterSnapshot(this.endEvent))
+  }
+
+  private apply(event: JobEvent, persist = true, viewersFrame?: ViewerFrame): void {
     const kind = event.type === 'text-delta' ? 'content' : event.type === 'reasoning-delta' ? 'reasoning' : null
     const before = kind ? this.current[kind].length : 0
     this.current = applyTo(this.current, event, this.owned)
@@ -341,7 +368,7 @@ export class LiveJob implements BatchTarget {
     if (persist) this.options.persist.push(event)
     if (this.viewers.size > 0) {
       // One frame for every viewer: the sink serialises it once.
-      const frame = eventFrame(event)
+      const frame = viewersFrame ?? eventFrame(event)
       for (const viewer of this.viewers) {
         deliver(viewer, event, frame)
         if (viewer.closed) this.viewers.delete(viewer)

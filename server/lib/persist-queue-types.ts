@@ -76,8 +76,15 @@ export interface PersistQueue {
    */
   readonly ownEndStored: JobEvent | null
   /**
-   * Once the queue `failed`: writes `end` (a `job-end`) alone, numbered right after what the store
-   * holds, retried as any write; refused for good too, the provider's `closeRefusedEnd` (tried
+   * Once `storeEnd` settled: the first seq of the job's events the store never took (refused for
+   * good, and what waited behind them dropped) — the end written alone covers it up to its own seq
+   * (`fromSeq`). Null when nothing was dropped (the refused write held only the end, or it landed
+   * after all: `ownEndStored`), or before a refusal.
+   */
+  readonly droppedFrom: number | null
+  /**
+   * Once the queue `failed`: writes `end` (a `job-end`) alone right after what the store holds, at
+   * its own seq and covering the seqs dropped before it (`fromSeq`, `droppedFrom`), retried as any write; refused for good too, the provider's `closeRefusedEnd` (tried
    * once) closes the job without it. Resolves `stored` (either way, `closedWithoutLog`; or the
    * store held the end of the write given up, `ownEndStored`),
    * `refused`, `failed` (refused for good, and no close) or `closed`. Before that, or a second

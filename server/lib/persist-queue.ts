@@ -46,6 +46,16 @@ export function eventBytes(event: JobEvent): number {
   return isDeltaEvent(event) ? utf8ByteLength(event.text) + DELTA_ENVELOPE_BYTES : jsonByteLength(event)
 }
 
+/**
+ * The job's end written alone after what the store holds (up to `storedSeq`): at its own seq, the
+ * one its viewers were told, covering with `fromSeq` the seqs the store never took (they were
+ * dropped) — so no seq of the stored log names other content than a viewer had under it.
+ */
+function endAfter(end: JobEvent, storedSeq: number): JobEvent {
+  const { fromSeq: _fromSeq, ...alone } = end
+  return (storedSeq + 1 < end.seq ? { ...alone, fromSeq: storedSeq + 1 } : alone) as JobEvent
+}
+
 /** Creates the write-behind queue of one job. */
 export function createPersistQueue(options: PersistQueueOptions): PersistQueue {
   const maxBatchBytes = options.provider.maxBatchBytes ?? Number.POSITIVE_INFINITY
@@ -113,9 +123,9 @@ export function createPersistQueue(options: PersistQueueOptions): PersistQueue {
           if (outcome) return
           // The refused write stored part of itself first (a provider that splits it into calls):
           // the end goes after those events, which are this writer's (the epoch is checked first).
-          if (!result.ok && result.reason === 'seq-conflict' && endAlone === 'writing' && result.lastSeq >= batch[0]!.seq) {
+          if (!result.ok && result.reason === 'seq-conflict' && endAlone === 'writing' && result.lastSeq >= (batch[0]!.fromSeq ?? batch[0]!.seq)) {
             endAlone = 'moved'
-            pending[0]!.event = endSent = { ...pending[0]!.event, seq: result.lastSeq + 1 }
+            pending[0]!.event = endSent = endAfter(pending[0]!.event, result.lastSeq)
             continue
           }
           // After a write that threw, the store may hold it after all (only the reply was lost, e.g. a
@@ -211,7 +221,10 @@ export function createPersistQueue(options: PersistQueueOptions): PersistQueue {
   async function storedEndIs(end: JobEvent): Promise<boolean> {
     if (end.type !== 'job-end') return false
     const stored = (await options.provider.readEvents(options.jobId, end.seq - 1))?.events.find(event => event.seq === end.seq)
+    // The end given up and the end alone after it share a seq and a time: what they cover (`fromSeq`)
+    // and their error tell them apart.
     return stored?.type === 'job-end' && stored.status === end.status && stored.at === end.at && (stored.epoch ?? 1) === (end.epoch ?? 1)
+      && (stored.fromSeq ?? stored.seq) === (end.fromSeq ?? end.seq) && stored.error?.code === end.error?.code
   }
 
   /** How many pending events (from the front) a log ending at `lastSeq` holds already. */
@@ -337,8 +350,7 @@ export function createPersistQueue(options: PersistQueueOptions): PersistQueue {
       outcome = null
       failures = 0
       stuckEnd?.reset()
-      const { fromSeq: _fromSeq, ...alone } = { ...end, seq: storedSeq + 1 }
-      endSent = alone as JobEvent
+      endSent = endAfter(end, storedSeq)
       const bytes = eventBytes(endSent)
       pending.push({ event: endSent, bytes })
       pendingBytes = bytes
@@ -353,6 +365,11 @@ export function createPersistQueue(options: PersistQueueOptions): PersistQueue {
     },
     get ownEndStored() {
       return ownEndStored
+    },
+    get droppedFrom() {
+      // The write given up landed after all, with its end: the store holds every event.
+      if (ownEndStored && ownEndStored === endInDoubt) return null
+      return endSent?.fromSeq ?? null
     },
     sizeOf: eventBytes,
     maxEventBytes: maxBatchBytes,

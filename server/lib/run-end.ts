@@ -98,6 +98,10 @@ export function createRunEnd(options: RunEndOptions): (run: JobRun, outcome: Run
           logger.error('the job store refused the job\'s end too; the job ended on this instance only', { jobId: run.record.id, error: run.persist.refusal })
           stored = 'stored'
         }
+        // Text the viewers got and the store never took is taken back before they are told the end
+        // (live-job.ts `takeBack`): every viewer ends on what is stored, as a reconnect does.
+        const dropped = run.persist.droppedFrom
+        if (stored === 'stored' && dropped !== null && !run.abandoned) endEvent = run.live.takeBack(dropped) ?? endEvent
       }
       // The span says how the job ended only once that end is stored; a refused (another owner)
       // or given-up (shutdown) end is a hand-off: whoever owns the job now ends it.

@@ -96,6 +96,22 @@ export function deliver(viewer: Viewer, event: JobEvent, frame?: ViewerFrame): v
 }
 
 /**
+ * Sends a snapshot frame that replaces what the viewer has (`LiveJob.takeBack`): its cursor moves
+ * to the frame's seq. One not caught up yet is skipped: its catch-up, read after, has that state
+ * (a live job's catch-up is synchronous, so none of its viewers waits for one then).
+ */
+export function deliverSnapshot(viewer: Viewer, frame: ViewerFrame): void {
+  if (viewer.closed || !viewer.ready) return
+  viewer.cursor = frame.id
+  try {
+    viewer.sink.send(frame)
+  }
+  catch (error) {
+    dropViewer(viewer, error)
+  }
+}
+
+/**
  * A sink that throws (against its contract: a write on a destroyed socket, a bug) is this viewer's
  * fault alone: it is closed (its client reconnects with its last id), and the job and the other
  * viewers go on.

@@ -3,13 +3,15 @@
  * does not take, as after a deploy of the servers without the functions (a newer server's field) —
  * is a `ConvexRefusedError` (a `StoreRefusedError`): the persist queue gives it up instead of
  * retrying it every 5 s for ever. The job ends `failed` with `store-refused`, the text Convex took
- * kept, the end stored alone right after it. Run through the real `convex/` functions (convex-test).
+ * kept, the end stored alone right after it (covering the seqs Convex never took), and the viewer
+ * streamed the refused text brought back to the stored one. Run through the real `convex/` functions (convex-test).
  */
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 import { resolveConfig } from '../../server/lib/config'
 import type { ConvexFacade } from '../../server/lib/providers/convex-facade'
 import { isStoreRefusal } from '../../server/lib/providers/store-refused'
 import { chatRequest, createRecordingSink } from '../support/engine-harness'
+import { clientState } from '../support/client-view'
 import { recordingLogger } from '../support/recording-logger'
 import { createBackend, createInstance, newJob, textDeltas } from './backend'
 import { createEngineNode } from './engine-node'
@@ -86,6 +88,8 @@ describe('convex: an append the functions\' validator refuses', () => {
     const stored = await node.provider.getState(job.id)
     expect(stored).toMatchObject({ status: 'failed', content: 'Hello ', error: { code: 'store-refused' } })
     expect(sink.frames.find(frame => frame.event === 'job-end')?.data).toMatchObject({ status: 'failed', error: { code: 'store-refused' } })
+    // The viewer was streamed 'zebra': it ends on the stored text, at the stored end's seq (decision 51).
+    expect(clientState(sink.frames)).toMatchObject({ status: 'failed', content: 'Hello ', seq: stored!.seq })
     expect(node.engine.stats()).toMatchObject({ runs: 0, jobTimers: 0 })
     expect(await node.provider.countActive({ userId: 'u1' })).toBe(0)
     expect(lines.filter(line => line.message.startsWith('the job store refused a write of the job for good'))).toHaveLength(1)

@@ -28,6 +28,7 @@ function liveJob() {
     refusal: null,
     closedWithoutLog: null,
     ownEndStored: null,
+    droppedFrom: null,
     storeEnd: async () => 'stored',
     close: () => {},
   }

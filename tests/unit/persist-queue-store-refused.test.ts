@@ -1,7 +1,8 @@
 /**
  * A write the store refuses for good by throwing (a `StoreRefusedError`: a Redis WRONGTYPE, a
  * Convex validator) is not retried: the queue drops what waits, says `failed` once, and writes the
- * job's end alone right after what the store holds. A passing fault is still retried.
+ * job's end alone right after what the store holds, at its own seq, covering the seqs dropped
+ * (`fromSeq`, `droppedFrom`). A passing fault is still retried.
  */
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 import type { JobEvent } from '../../shared/events'
@@ -66,9 +67,11 @@ describe('persist queue, a write refused for good', () => {
     // Pushed after the failure (the run's own end, more text): not written.
     queue.push(text(4, 13, '!'))
     expect(await queue.flush()).toBe('failed')
-    // The end alone, numbered right after what the store holds (seq 2, not 5).
+    // The end alone, right after what the store holds: at its own seq (5, the one viewers were told),
+    // covering the seqs the store never took (2-4), so no stored seq names text a viewer had otherwise.
     expect(await queue.storeEnd(end(5))).toBe('stored')
-    expect(stored.map(event => [event.type, event.seq])).toEqual([['text-delta', 1], ['job-end', 2]])
+    expect(stored.map(event => [event.type, event.fromSeq, event.seq])).toEqual([['text-delta', undefined, 1], ['job-end', 2, 5]])
+    expect(queue.droppedFrom).toBe(2)
     expect(timers.size).toBe(0)
     // Once only, and nothing after it.
     expect(await queue.storeEnd(end(5))).toBe('stored')
@@ -104,7 +107,7 @@ describe('persist queue, a write refused for good', () => {
           stored.push(...events.filter(event => event.seq < 3))
           throw new StoreRefusedError('test', 'refused')
         }
-        if (events[0]!.seq !== lastSeq + 1) return { ok: false, reason: 'seq-conflict', lastSeq }
+        if ((events[0]!.fromSeq ?? events[0]!.seq) !== lastSeq + 1) return { ok: false, reason: 'seq-conflict', lastSeq }
         stored.push(...events)
         return { ok: true, lastSeq: events.at(-1)!.seq }
       },
@@ -116,8 +119,8 @@ describe('persist queue, a write refused for good', () => {
     // Written as [1], then [2, 3]: the second write stores 2, then is refused at 3.
     expect(await queue.flush()).toBe('failed')
     expect(await queue.storeEnd(end(4))).toBe('stored')
-    expect(stored.map(event => event.seq)).toEqual([1, 2, 3])
-    expect(stored.at(-1)?.type).toBe('job-end')
+    expect(stored.map(event => [event.type, event.fromSeq, event.seq])).toEqual([['step-start', undefined, 1], ['step-start', undefined, 2], ['job-end', 3, 4]])
+    expect(queue.droppedFrom).toBe(3)
   })
 
   it('a passing fault is still retried with backoff until stored', async () => {

@@ -117,7 +117,7 @@ describe('persist queue, a decided end behind a write that keeps failing', () =>
     expect((failed[0] as Error).message).not.toContain('poison')
     const callsAtGiveUp = calls()
     expect(await queue.storeEnd(end(3))).toBe('stored')
-    expect(stored.map(event => [event.seq, event.type])).toEqual([[1, 'text-delta'], [2, 'job-end']])
+    expect(stored.map(event => [event.fromSeq, event.seq, event.type])).toEqual([[undefined, 1, 'text-delta'], [2, 3, 'job-end']])
     expect(calls()).toBe(callsAtGiveUp + 1)
     stop()
     queue.close()

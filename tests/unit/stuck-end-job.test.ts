@@ -14,6 +14,7 @@ import { createMetrics } from '../../server/lib/metrics'
 import { STUCK_END_LEASE_PERIODS } from '../../server/lib/stuck-end-write'
 import { useMetrics } from '../../server/lib/metrics'
 import { chatRequest, createRecordingSink, createTestEngine } from '../support/engine-harness'
+import { clientState } from '../support/client-view'
 import { recordingLogger } from '../support/recording-logger'
 
 beforeEach(() => {
@@ -136,6 +137,8 @@ describe('a decided end behind a write that keeps failing while the store answer
     expect(await provider.getState(job.id)).toMatchObject({ status: 'failed', content: 'Hello ', error: { code: 'store-refused' } })
     expect(sink.frames.filter(frame => frame.event === 'job-end')).toHaveLength(1)
     expect(sink.closed).toBe(true)
+    // The viewer was streamed 'bad', which the store never took: it ends on the stored text (decision 51).
+    expect(clientState(sink.frames)).toMatchObject({ status: 'failed', content: 'Hello ', seq: (await provider.getState(job.id))!.seq })
     expect(engine.stats()).toMatchObject({ runs: 0, jobTimers: 0 })
     expect(lines.filter(line => line.message.includes('refused a write of the job for good'))).toEqual([
       expect.objectContaining({ fields: expect.objectContaining({ jobId: job.id, error: expect.objectContaining({ name: 'StuckWriteError' }) }) }),
@@ -192,6 +195,8 @@ describe('a decided end behind a write that keeps failing while the store answer
     // Before: `closeRefusedEnd` refused as terminal was taken for a hand-off; nobody here was told.
     expect(sink.frames.filter(frame => frame.event === 'job-end')).toEqual([expect.objectContaining({ data: expect.objectContaining({ status: 'failed', error: expect.objectContaining({ code: 'store-refused' }) }) })])
     expect(sink.closed).toBe(true)
+    // The end alone stored covers the seqs of 'bad' the store never took: the viewer is brought back to 'Hello '.
+    expect(clientState(sink.frames)).toMatchObject({ status: 'failed', content: 'Hello ', seq: (await provider.getState(job.id))!.seq })
     expect(notes.filter(note => note === 'job-end')).toHaveLength(1)
     expect(ended).toEqual(['failed'])
     expect(engine.stats()).toMatchObject({ runs: 0, jobTimers: 0 })

@@ -46,7 +46,7 @@ const progressEvents = (events: JobEvent[]) => events.filter(event => event.type
 /** A live job on a real batch clock, its stored events, a running call `call-1`. */
 function liveJob(batchWindowMs: number) {
   const stored: JobEvent[] = []
-  const persist: PersistQueue = { push: event => stored.push(event), flush: async () => 'stored', sizeOf: eventBytes, maxEventBytes: 65_536, pendingCount: 0, writes: 0, refusal: null, closedWithoutLog: null, ownEndStored: null, storeEnd: async () => 'stored', close: () => {} }
+  const persist: PersistQueue = { push: event => stored.push(event), flush: async () => 'stored', sizeOf: eventBytes, maxEventBytes: 65_536, pendingCount: 0, writes: 0, refusal: null, closedWithoutLog: null, ownEndStored: null, droppedFrom: null, storeEnd: async () => 'stored', close: () => {} }
   const clock = createBatchClock()
   const job = new LiveJob({ state: createJobState({ id: 'j1', type: 'chat', createdAt: 0 }), clock, persist, batchWindowMs, now: () => 1 })
   job.commit({ type: 'tool-call', id: 'call-1', name: 'surveyor', args: {}, step: 1 })
