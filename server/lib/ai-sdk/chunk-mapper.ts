@@ -12,13 +12,14 @@
  * client lacks. A response ends with the job, or once the job waits for tool approvals or client
  * tool outputs and nothing else runs: the SDK answers them with a new request (see chat-request.ts).
  */
-import type { JobEvent } from '../../../shared/events'
+import type { JobError, JobEvent } from '../../../shared/events'
 import { isTerminalStatus } from '../../../shared/events'
 import type { JobState } from '../../../shared/reducer'
 import { applyEvent } from '../../../shared/reducer'
 import type { ViewerFrame } from '../viewer'
 import { ChunkWriter } from './chunk-writer'
 import { writeCutOffCalls, writeSnapshotDiff } from './snapshot-chunks'
+import { NOT_ALL_TAKEN_BACK, takesBack, writeTakenBack } from './taken-back-chunks'
 import type { UiChunk } from './ui-chunks'
 import { toUiFinishReason } from './ui-chunks'
 
@@ -48,7 +49,14 @@ export function awaitsApproval(state: JobState): boolean {
 export function createUiChunkMapper(options: UiChunkMapperOptions) {
   let known = options.known
   let done = false
+  /** False once the client keeps text a snapshot took back that no chunk could (taken-back-chunks.ts). */
+  let allTakenBack = true
   const writer = new ChunkWriter()
+
+  /** The job's error as the end's chunk says it: with what the client keeps of text not stored, if any. */
+  function endError(error: JobError | null | undefined): JobError | null | undefined {
+    return allTakenBack || !error ? error : { ...error, message: `${error.message} ${NOT_ALL_TAKEN_BACK}` }
+  }
 
   function writeEvent(event: JobEvent) {
     switch (event.type) {
@@ -89,7 +97,7 @@ export function createUiChunkMapper(options: UiChunkMapperOptions) {
         return
       case 'job-end':
         writeCutOffCalls(writer, known, applyEvent(known, event))
-        writer.end(event.status, event.error, lastFinishReason(known))
+        writer.end(event.status, endError(event.error), lastFinishReason(known))
         done = true
         return
       default:
@@ -109,12 +117,16 @@ export function createUiChunkMapper(options: UiChunkMapperOptions) {
       writer.position = known
       if (frame.event === 'snapshot') {
         const snapshot = frame.data as JobState
-        if (snapshot.seq <= known.seq) return []
-        writeSnapshotDiff(writer, known, snapshot)
+        if (snapshot.seq < known.seq) return []
+        // Text the client has and the store never took (a snapshot at the client's seq with less):
+        // taken back as far as the protocol can (taken-back-chunks.ts).
+        if (takesBack(known, snapshot)) allTakenBack = writeTakenBack(writer, known, snapshot) && allTakenBack
+        else if (snapshot.seq === known.seq) return []
+        else writeSnapshotDiff(writer, known, snapshot)
         known = snapshot
         writer.position = known
         if (isTerminalStatus(snapshot.status)) {
-          writer.end(snapshot.status, snapshot.error, lastFinishReason(snapshot))
+          writer.end(snapshot.status, endError(snapshot.error), lastFinishReason(snapshot))
           done = true
         }
       }

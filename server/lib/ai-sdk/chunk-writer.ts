@@ -53,6 +53,16 @@ export class ChunkWriter {
     this.endPart('reasoning')
   }
 
+  /**
+   * Takes back every part the client got since the round's `start-step` (taken-back-chunks.ts):
+   * nothing is open after it, so the next text or reasoning starts a part of its own.
+   */
+  resetStep(): void {
+    this.open.text = null
+    this.open.reasoning = null
+    this.chunks.push({ type: 'reset-step' })
+  }
+
   /** A model round starts: the previous step ends first. */
   startStep(): void {
     this.closeParts()

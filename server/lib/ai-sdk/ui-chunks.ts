@@ -39,6 +39,8 @@ export type UiChunk =
   | { type: 'start', messageId: string, messageMetadata?: unknown }
   | { type: 'start-step' }
   | { type: 'finish-step' }
+  /** Takes back the parts since the last `start-step` (text the store never took: taken-back-chunks.ts). */
+  | { type: 'reset-step' }
   | { type: 'text-start', id: string }
   | { type: 'text-delta', id: string, delta: string }
   | { type: 'text-end', id: string }

@@ -63,6 +63,13 @@ export function partsFromChunks(chunks: readonly UiChunk[]): UiPart[] {
       case 'start-step':
         parts.push({ type: 'step-start' })
         break
+      case 'reset-step':
+        // As the SDK does: the parts since the last step-start are taken back, nothing stays open.
+        for (const part of parts.splice(parts.findLastIndex(part => part.type === 'step-start') + 1)) {
+          if ('toolCallId' in part) tools.delete(part.toolCallId)
+        }
+        open.clear()
+        break
       case 'text-start':
       case 'reasoning-start': {
         const part: UiTextPart = chunk.type === 'text-start' ? { type: 'text', text: '', state: 'streaming' } : { type: 'reasoning', id: chunk.id, text: '', state: 'streaming' }
