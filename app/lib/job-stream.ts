@@ -112,6 +112,15 @@ export function followJobStream(options: JobStreamOptions): JobStreamHandle {
       scheduleCheck()
       return
     }
+    if (event.type === 'job-end' && event.fromSeq !== undefined && event.fromSeq <= options.getSeq()) {
+      // An end that covers seqs the store never took (it refused them: decision 51), some of which
+      // the caller has — text it was streamed by the job's owner, then followed from another server
+      // that only hears what was stored. Applied, the end would leave that text: take the state again.
+      dropSource()
+      setState('reconnecting')
+      scheduleCheck()
+      return
+    }
     if (options.leavesGap?.(event) && gapResyncs < MAX_GAP_RESYNCS) {
       // Text that starts past the end of ours: something between was lost. Take the state again.
       gapResyncs++

@@ -117,6 +117,14 @@ export const snapshot = (seq: number, content: string): JobState => ({ ...create
 /** A text delta event. */
 export const text = (seq: number, offset: number, value: string): JobEvent => ({ type: 'text-delta', seq, at, offset, text: value })
 
+/** A follower of job j1 whose stream opened with a snapshot at `seq` holding `content`. */
+export function openedAt(seq: number, content: string): ReturnType<typeof harness> {
+  const test = harness()
+  test.sources[0]!.open()
+  test.sources[0]!.emit('snapshot', snapshot(seq, content), String(seq))
+  return test
+}
+
 /**
  * Brings a follower to offline: its stream opens with a snapshot at seq 3, breaks, and the server
  * stays unreachable through the six retries of the backoff.
