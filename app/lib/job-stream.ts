@@ -113,7 +113,7 @@ export function followJobStream(options: JobStreamOptions): JobStreamHandle {
       return
     }
     if (event.type === 'job-end' && event.fromSeq !== undefined && event.fromSeq <= options.getSeq()) {
-      // An end that covers seqs the store never took (it refused them: decision 51), some of which
+      // An end that covers seqs the store never took (it refused them: decision 54), some of which
       // the caller has — text it was streamed by the job's owner, then followed from another server
       // that only hears what was stored. Applied, the end would leave that text: take the state again.
       dropSource()

@@ -333,7 +333,7 @@ export class LiveJob implements BatchTarget {
    * the live log become what the store holds; every viewer gets a snapshot of it numbered just
    * before the end (a viewer has those seqs, with text the store does not: a snapshot at a lower seq
    * would not replace its state), so the end that follows leaves each one with the stored text, as
-   * a viewer that reconnects gets it (docs/decisions/051-dropped-text-taken-back.md). Returns the
+   * a viewer that reconnects gets it (docs/decisions/054-dropped-text-taken-back.md). Returns the
    * end as it now is (null once reported).
    */
   takeBack(fromSeq: number): JobEvent | null {

@@ -88,7 +88,7 @@ describe('convex: an append the functions\' validator refuses', () => {
     const stored = await node.provider.getState(job.id)
     expect(stored).toMatchObject({ status: 'failed', content: 'Hello ', error: { code: 'store-refused' } })
     expect(sink.frames.find(frame => frame.event === 'job-end')?.data).toMatchObject({ status: 'failed', error: { code: 'store-refused' } })
-    // The viewer was streamed 'zebra': it ends on the stored text, at the stored end's seq (decision 51).
+    // The viewer was streamed 'zebra': it ends on the stored text, at the stored end's seq (decision 54).
     expect(clientState(sink.frames)).toMatchObject({ status: 'failed', content: 'Hello ', seq: stored!.seq })
     expect(node.engine.stats()).toMatchObject({ runs: 0, jobTimers: 0 })
     expect(await node.provider.countActive({ userId: 'u1' })).toBe(0)

@@ -1,5 +1,5 @@
 /**
- * The AI SDK route's client does not keep text the store refused (decision 51). The route maps the
+ * The AI SDK route's client does not keep text the store refused (decision 54). The route maps the
  * job's viewer frames; before its end, a viewer that was streamed text the store never took gets a
  * snapshot of the stored state. The mapper takes the text back with a `reset-step` chunk (the round
  * written again as stored); before, it skipped that snapshot (not past the client's seq) and the

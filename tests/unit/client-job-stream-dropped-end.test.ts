@@ -1,5 +1,5 @@
 /**
- * A `job-end` that covers seqs the store never took (`fromSeq`: it refused them, decision 51) while
+ * A `job-end` that covers seqs the store never took (`fromSeq`: it refused them, decision 54) while
  * the follower has some of them — text the job's owner streamed it, then a server that follows the
  * store sent the end — is not applied: the follower takes the job's state again, so the tab ends on
  * the stored answer. Before, the end was applied on top of the refused text, which stayed.

@@ -2,7 +2,7 @@
  * Text a viewer was streamed and the store then refused for good (decision 42; a write given up
  * behind a decided end, 45) is taken back before the viewer is told the end: every live viewer ends
  * on the stored state, as a viewer that reconnects gets it, and the ids stay fit for
- * `Last-Event-ID` (decision 51). Before, the live viewers kept the refused text, while a reconnect
+ * `Last-Event-ID` (decision 54). Before, the live viewers kept the refused text, while a reconnect
  * showed the shorter stored answer — and the end stored alone took a seq a viewer had with refused
  * text: reconnecting with that id, it was told it was up to date.
  */

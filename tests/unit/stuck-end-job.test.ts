@@ -137,7 +137,7 @@ describe('a decided end behind a write that keeps failing while the store answer
     expect(await provider.getState(job.id)).toMatchObject({ status: 'failed', content: 'Hello ', error: { code: 'store-refused' } })
     expect(sink.frames.filter(frame => frame.event === 'job-end')).toHaveLength(1)
     expect(sink.closed).toBe(true)
-    // The viewer was streamed 'bad', which the store never took: it ends on the stored text (decision 51).
+    // The viewer was streamed 'bad', which the store never took: it ends on the stored text (decision 54).
     expect(clientState(sink.frames)).toMatchObject({ status: 'failed', content: 'Hello ', seq: (await provider.getState(job.id))!.seq })
     expect(engine.stats()).toMatchObject({ runs: 0, jobTimers: 0 })
     expect(lines.filter(line => line.message.includes('refused a write of the job for good'))).toEqual([

@@ -1,5 +1,5 @@
 /**
- * Taking back text the client was streamed and the store never took (decision 51): the job's
+ * Taking back text the client was streamed and the store never took (decision 54): the job's
  * viewers get a snapshot of the stored state before its end (live-job.ts `takeBack`), which here has
  * less than the client. A UI message stream cannot shorten a part, but a `reset-step` chunk takes
  * back every part since the round's `start-step` (the SDK's own retry of a step): the round is
