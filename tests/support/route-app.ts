@@ -102,6 +102,12 @@ export async function serveRoutes(options: { config?: BackgroundJobsConfigInput,
     },
   }).use(jobsAssignRequestId).use(jobsCors).use(jobsMethods).use(router)
   const server: Server = createServer(toNodeListener(app))
+  // The server never drops an idle keep-alive connection (`close` drops them all): its own 5 s
+  // timer raced the test's next request on that connection — after a synchronous stretch of the
+  // test process (a component's first render) longer than that on a loaded machine, fetch reused
+  // the connection in the same turn as the server's timer destroyed it: 'fetch failed', ECONNRESET.
+  // The client (undici) closes the connections it leaves idle itself, which is no race.
+  server.keepAliveTimeout = 0
   await new Promise<void>(resolve => server.listen(0, '127.0.0.1', resolve))
   const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`
   return {
