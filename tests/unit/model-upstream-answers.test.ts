@@ -125,4 +125,14 @@ describe('an endless line', () => {
     expect(parser.failure).toBeInstanceOf(UpstreamProtocolError)
     expect(parser.failure!.message).toBe('The model stream sent a line longer than 1024 bytes without ending it')
   })
+
+  it('fails it as well for a line past the limit that comes whole in one piece, keeping the text before it', async () => {
+    const { createChatCompletionParser } = await import('../../server/lib/model/parse-stream')
+    const chunk = (content: string) => `data: ${JSON.stringify({ choices: [{ delta: { content } }] })}\n\n`
+    const parser = createChatCompletionParser(1024)
+    const events = parser.feed(new TextEncoder().encode(chunk('kept') + chunk('x'.repeat(1100)) + chunk('after')))
+    expect(events).toEqual([{ type: 'text-delta', text: 'kept' }])
+    expect(parser.failure).toBeInstanceOf(UpstreamProtocolError)
+    expect(parser.failure!.message).toBe('The model stream sent a line longer than 1024 bytes')
+  })
 })

@@ -90,4 +90,21 @@ describe('SSE data reader', () => {
     ending.end()
     expect(data.at(-1)).toBe(`${'e'.repeat(60)}\n${'f'.repeat(60)}`)
   })
+
+  it('refuses a line past the limit that ends in the piece it came in, after the events before it', () => {
+    const data: string[] = []
+    const reader = createSseDataReader(value => data.push(value), 100)
+    // The whole line, its end and the next event in one piece: read as one, it was never measured.
+    expect(() => reader.feed(encoder.encode(`data: ok\n\ndata: ${'x'.repeat(101)}\n\ndata: after\n\n`))).toThrow('a line longer than 100 bytes')
+    expect(data).toEqual(['ok'])
+    // A kept start under the limit, then the rest of the line with its end: the line is measured whole.
+    const joined = createSseDataReader(value => data.push(value), 100)
+    joined.feed(encoder.encode(`data: ${'y'.repeat(80)}`))
+    expect(() => joined.feed(encoder.encode(`${'y'.repeat(20)}\n\n`))).toThrow(SseLineTooLongError)
+    expect(data).toEqual(['ok'])
+    // A line of the limit exactly, in one piece, is read whole.
+    const atLimit = createSseDataReader(value => data.push(value), 100)
+    atLimit.feed(encoder.encode(`data: ${'z'.repeat(94)}\n\n`))
+    expect(data).toEqual(['ok', 'z'.repeat(94)])
+  })
 })

@@ -18,16 +18,27 @@ const COLON = 58
 const BOM = 0xFEFF
 
 /**
- * Longest line kept while waiting for its end, and longest data an event's lines join to before
- * its blank line (a chunk is a few KB; this only stops an endless line, or endless data lines of
- * one event, eating memory). Counted in UTF-16 units of the decoded text, each at least one byte.
+ * Longest line read — kept while waiting for its end, or come whole in one piece — and longest
+ * data an event's lines join to before its blank line (a chunk is a few KB; this only stops an
+ * endless line, or endless data lines of one event, eating memory, and a huge one reaching
+ * `JSON.parse`). Counted in UTF-16 units of the decoded text, each at least one byte.
  */
 export const MAX_LINE_BYTES = 16 * 1024 * 1024
 
-/** Thrown by `feed` when a line grows past `MAX_LINE_BYTES` without ending, or an event's data lines together do. */
+/** What `SseLineTooLongError` says passed the limit. */
+const TOO_LONG = {
+  line: (maxBytes: number) => `a line longer than ${maxBytes} bytes without ending it`,
+  whole: (maxBytes: number) => `a line longer than ${maxBytes} bytes`,
+  event: (maxBytes: number) => `an event whose data lines pass ${maxBytes} bytes together without a blank line ending it`,
+}
+
+/**
+ * Thrown by `feed` when a line grows past `MAX_LINE_BYTES` without ending (`line`), a line that
+ * ended is longer (`whole`: it came with its end), or an event's data lines together pass it.
+ */
 export class SseLineTooLongError extends Error {
-  constructor(readonly maxBytes: number, what: 'line' | 'event' = 'line') {
-    super(what === 'line' ? `a line longer than ${maxBytes} bytes without ending it` : `an event whose data lines pass ${maxBytes} bytes together without a blank line ending it`)
+  constructor(readonly maxBytes: number, what: keyof typeof TOO_LONG = 'line') {
+    super(TOO_LONG[what](maxBytes))
     this.name = 'SseLineTooLongError'
   }
 }
@@ -93,6 +104,9 @@ export function createSseDataReader(onData: (data: string) => void, maxLineBytes
   /** Reads the lines of `text`; what follows the last line end is kept as the partial line. */
   function lines(text: string): void {
     const length = text.length
+    // Only a text longer than the limit can hold a line longer than it: one compare per piece,
+    // and the lines of a normal piece are not measured.
+    const measured = length > maxLineBytes
     let position = 0
     let lineFeed = text.indexOf('\n')
     let carriageReturn = text.indexOf('\r')
@@ -112,6 +126,7 @@ export function createSseDataReader(onData: (data: string) => void, maxLineBytes
           skipLineFeed = true
         }
       }
+      if (measured && lineEnd - position > maxLineBytes) throw new SseLineTooLongError(maxLineBytes, 'whole')
       line(text, position, lineEnd)
       position = next
       if (lineFeed !== -1 && lineFeed < position) lineFeed = text.indexOf('\n', position)
