@@ -19,7 +19,7 @@ import { finishedWithError, interruptedForCapacity, parseErrorField, streamError
 import type { StreamErrorValue } from './stream-error'
 import { joinFragment } from './tool-call-join'
 import { boundedCallName } from './tool-call-name'
-import type { JoinedCall, ToolCallFragment } from './tool-call-join'
+import type { RoundCalls, ToolCallFragment } from './tool-call-join'
 import type { ModelEvent } from './types'
 import { redact } from './upstream-response'
 
@@ -185,8 +185,8 @@ export async function* parseChatCompletionStream(source: ByteSource): AsyncGener
 
 interface StreamState {
   pending: ModelEvent[]
-  /** This round's tool calls so far, in the order their first fragments came. */
-  toolCalls: JoinedCall[]
+  /** This round's tool calls so far, in the order their first fragments came (held within tool-call-bounds.ts). */
+  toolCalls: RoundCalls
   finishReason: string | null
   usage: TokenUsage | null
   done: boolean
@@ -222,7 +222,7 @@ interface StreamState {
 }
 
 function createStreamState(): StreamState {
-  return { pending: NO_EVENTS, toolCalls: [], finishReason: null, usage: null, done: false, failure: null, failedFinish: null, sawData: false, callStarted: false, reasoningContent: false, reasoningDetails: null, finishStanding: null, held: { 'text-delta': '', 'reasoning-delta': '' } }
+  return { pending: NO_EVENTS, toolCalls: { list: [], bytes: 0 }, finishReason: null, usage: null, done: false, failure: null, failedFinish: null, sawData: false, callStarted: false, reasoningContent: false, reasoningDetails: null, finishStanding: null, held: { 'text-delta': '', 'reasoning-delta': '' } }
 }
 
 /** Queues a text or reasoning delta, holding back a trailing high surrogate until its pair comes. */
@@ -273,8 +273,8 @@ function* finishEvents(state: StreamState): Generator<ModelEvent> {
 
 function* flushToolCalls(state: StreamState): Generator<ModelEvent> {
   // By index; calls that share one keep the order they came in (the sort is stable). Names: tool-call-name.ts.
-  const calls = [...state.toolCalls].sort((left, right) => left.index - right.index)
-  state.toolCalls = []
+  const calls = [...state.toolCalls.list].sort((left, right) => left.index - right.index)
+  state.toolCalls = { list: [], bytes: 0 }
   for (const { index, call } of calls) {
     if (!call.name) throw new UpstreamProtocolError(`The model sent a tool call (index ${index}) without a name`)
     yield { type: 'tool-call', call: { ...call, name: boundedCallName(call.name) } }

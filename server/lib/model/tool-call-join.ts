@@ -3,6 +3,8 @@
  * Fragments go by `index`; parallel calls that share one are told apart by their ids, or, when the
  * server sends none, by a fragment naming another tool or a new JSON object after a whole one.
  */
+import { utf8ByteLength } from '../bytes'
+import { callsTooLarge, MAX_ROUND_TOOL_CALL_BYTES, MAX_ROUND_TOOL_CALLS, tooManyCalls } from './tool-call-bounds'
 import type { ModelToolCall } from './types'
 
 /** One `delta.tool_calls[]` entry as it came. */
@@ -24,8 +26,15 @@ export interface JoinedCall {
   hasUpstreamId: boolean
 }
 
+/** A round's calls so far, in the order their first fragments came, and what they hold. */
+export interface RoundCalls {
+  list: JoinedCall[]
+  /** UTF-8 bytes of the calls' upstream ids, names and arguments (tool-call-bounds.ts). */
+  bytes: number
+}
+
 /**
- * Adds a fragment to its call in `calls` (in the order their first fragments came): the latest
+ * Adds a fragment to its call in `round.list` (in the order their first fragments came): the latest
  * call at its `index` (some providers omit `index`: then the latest call). Returns whether the
  * fragment counted (false for an empty end marker). A new call starts when the fragment has an
  * id other than that call's (Gemini's OpenAI-compatible API and some gateways send parallel calls
@@ -34,9 +43,11 @@ export interface JoinedCall {
  * (Ollama's index-0 calls through proxies that drop the ids; gateways that translate another
  * API): without this, two calls became one with `{…}{…}` arguments and both failed. A name
  * repeated on every fragment of one call (MiniMax through NVIDIA NIM) continues it. An id that
- * comes after a call's first fragment becomes the call's id.
+ * comes after a call's first fragment becomes the call's id. A fragment that would take the round
+ * past `MAX_ROUND_TOOL_CALLS` or `MAX_ROUND_TOOL_CALL_BYTES` throws, before anything of it is held.
  */
-export function joinFragment(calls: JoinedCall[], fragment: ToolCallFragment): boolean {
+export function joinFragment(round: RoundCalls, fragment: ToolCallFragment): boolean {
+  const calls = round.list
   const id = stringOrEmpty(fragment.id)
   const name = stringOrEmpty(fragment.function?.name)
   const args = argumentsText(fragment.function?.arguments)
@@ -57,6 +68,13 @@ export function joinFragment(calls: JoinedCall[], fragment: ToolCallFragment): b
   const split = joined ? startsAnotherCall(joined, id, name, args) : false
   const inherited = split === 'object' ? joined!.call.name : ''
   if (split) joined = undefined
+  // What the round holds more once the fragment is joined: its arguments, and the id and name it
+  // gives a call that had none (the one string of the fragment each, within a line).
+  const heldName = joined ? joined.call.name : inherited
+  const added = utf8ByteLength(args) + (name && !heldName ? utf8ByteLength(name) : 0) + (id && !joined?.hasUpstreamId ? utf8ByteLength(id) : 0)
+  if (!joined && calls.length >= MAX_ROUND_TOOL_CALLS) throw tooManyCalls(heldName || name, index)
+  if (round.bytes + added > MAX_ROUND_TOOL_CALL_BYTES) throw callsTooLarge(heldName || name, joined?.index ?? index)
+  round.bytes += added
   if (!joined) {
     joined = { index, call: { id: id || standInId(calls, index), name: inherited, arguments: '' }, hasUpstreamId: id !== '' }
     calls.push(joined)
