@@ -1,9 +1,9 @@
 /**
- * For tests of isolated tool calls in real worker threads: the bundled worker entry, built once
- * for the file (or describe) and removed after it, and fresh pools of the test tools on it,
+ * For tests of isolated tool calls in real worker threads: the bundled worker entry (built once
+ * while its sources stay the same, isolation-worker.ts), and fresh pools of the test tools on it,
  * disposed after each test.
  */
-import { afterAll, afterEach, beforeAll } from 'vitest'
+import { afterEach, beforeAll } from 'vitest'
 import type { BackgroundJobsConfig } from '../../server/lib/config'
 import type { ToolIsolation } from '../../server/lib/isolation/tool-pool'
 import { createToolIsolation } from '../../server/lib/isolation/tool-pool'
@@ -23,7 +23,6 @@ export function useIsolationPools() {
   afterEach(async () => {
     await Promise.all(pools.splice(0).map(pool => pool.dispose()))
   })
-  afterAll(() => worker?.remove())
 
   /** A fresh pool of the test tools on the worker, reading `config` (`releaseTimeoutMs` as in ToolIsolationOptions). */
   function pool(config: BackgroundJobsConfig, logger?: Logger, releaseTimeoutMs?: number): ToolIsolation {

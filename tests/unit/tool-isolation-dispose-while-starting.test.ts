@@ -4,7 +4,7 @@
  * started for a server that is going away, and no channel (the fault and answer channels are
  * BroadcastChannels the pool opens) left listening.
  */
-import { afterAll, beforeAll, expect, it, vi } from 'vitest'
+import { beforeAll, expect, it, vi } from 'vitest'
 import { resolveConfig } from '../../server/lib/config'
 import { IsolationUnavailableError } from '../../server/lib/isolation/errors'
 import { createToolIsolation } from '../../server/lib/isolation/tool-pool'
@@ -35,7 +35,6 @@ let worker: BuiltIsolationWorker
 beforeAll(async () => {
   worker = await buildIsolationWorker()
 })
-afterAll(() => worker?.remove())
 
 it('a dispose while the pool is still starting leaves no channel open and starts no pool', async () => {
   const config = resolveConfig({ tools: { isolated: 'echo' }, isolation: { maxWorkers: 1, minWorkers: 1 } })

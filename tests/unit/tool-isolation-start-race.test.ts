@@ -34,7 +34,6 @@ afterEach(async () => {
   await Promise.all(pools.splice(0).map(pool => pool.dispose()))
 })
 afterAll(() => {
-  worker?.remove()
   rmSync(dir, { recursive: true, force: true })
 })
 

@@ -37,7 +37,6 @@ afterEach(async () => {
 })
 
 afterAll(() => {
-  worker?.remove()
   rmSync(markers, { recursive: true, force: true })
 })
 
