@@ -288,7 +288,11 @@ describe('redis provider beyond the contract', () => {
   it('a user subscription whose pub/sub connection dropped reads the jobs that changed meanwhile', async () => {
     const prefix = nextPrefix()
     const provider = await fresh({ keyPrefix: prefix })
-    const at = Date.now()
+    // Created a second before the subscription opens: its start reads the user's recorded changes
+    // from the millisecond it opened, inclusive (redis-user-feed.ts), so a job created that same
+    // millisecond (a warm run takes less than one from here to the subscribe) would be handed on as
+    // queued by the start, before the change the test is about.
+    const at = Date.now() - 1_000
     const job = await createJob(provider, { createdAt: at })
     const old = await createJob(provider, { createdAt: at - 60_000 })
     await appendAccepted(provider, old.id, [statusEvent(1, 'running', at - 60_000), endEvent(2, 'completed', at - 60_000)])
@@ -299,6 +303,9 @@ describe('redis provider beyond the contract', () => {
     // subscriber was reconnecting): written without a message, then the connection drops.
     const admin = createClient({ url: redis.url })
     await admin.connect()
+    // Closed however the test ends: left open by a failed assertion, it would throw 'Socket closed
+    // unexpectedly' (no error listener) when the file's Redis stops.
+    onTestFinished(() => admin.isOpen ? admin.close() : undefined)
     await admin.hSet(`${prefix}job:${job.id}`, { status: 'running', updatedAt: String(Date.now()) })
     await admin.sendCommand(['CLIENT', 'KILL', 'TYPE', 'pubsub'])
     await provider.settled()
