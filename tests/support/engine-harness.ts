@@ -71,7 +71,7 @@ export const unusedModel: ModelClient = {
  * Creates an engine for tests (no tools or workflows unless given); `wrap` can put a faulty or
  * counting layer over its memory provider.
  */
-export function createTestEngine(options: { config?: BackgroundJobsConfigInput, runners: JobRunners, model?: ModelClient, createModelClient?: EngineOptions['createModelClient'], tools?: ToolRegistry, workflows?: WorkflowRegistry, wrap?: (provider: JobProvider) => JobProvider, hooks?: EngineHooks, logger?: Logger, isolation?: EngineOptions['isolation'] }) {
+export function createTestEngine(options: { config?: BackgroundJobsConfigInput, runners: JobRunners, model?: ModelClient, createModelClient?: EngineOptions['createModelClient'], tools?: ToolRegistry, workflows?: WorkflowRegistry, wrap?: (provider: JobProvider) => JobProvider, hooks?: EngineHooks, logger?: Logger, isolation?: EngineOptions['isolation'], now?: () => number }) {
   const provider = createMemoryProvider()
   // The harness injects its own model: count it as configured, as the demo's scripted model is.
   const config = resolveConfig({ scripted: { enabled: true }, ...options.config })
@@ -83,6 +83,7 @@ export function createTestEngine(options: { config?: BackgroundJobsConfigInput, 
     hooks: options.hooks,
     ...(options.logger ? { logger: options.logger } : {}),
     ...(options.isolation ? { isolation: options.isolation } : {}),
+    ...(options.now ? { now: options.now } : {}),
     tools: options.tools ?? { register() {}, get: () => undefined, list: () => [], toModelTools: () => [] },
     workflows: options.workflows ?? { get: () => undefined, list: () => [] },
   })

@@ -88,8 +88,8 @@ export const idleRunners: JobRunners = { chat: untilAborted, workflow: untilAbor
 export type RouteApp = Awaited<ReturnType<typeof serveRoutes>>
 
 /** Serves the routes on 127.0.0.1; `close` stops the server and the engine. */
-export async function serveRoutes(options: { config?: BackgroundJobsConfigInput, runners?: JobRunners, model?: ModelClient, tools?: ToolRegistry, workflows?: WorkflowRegistry, wrap?: (provider: JobProvider) => JobProvider, isolation?: ToolIsolation, hooks?: EngineHooks, logger?: Logger } = {}) {
-  const { engine, config } = createTestEngine({ config: options.config, runners: options.runners ?? idleRunners, model: options.model, tools: options.tools, workflows: options.workflows, wrap: options.wrap, isolation: options.isolation, hooks: options.hooks, logger: options.logger })
+export async function serveRoutes(options: { config?: BackgroundJobsConfigInput, runners?: JobRunners, model?: ModelClient, tools?: ToolRegistry, workflows?: WorkflowRegistry, wrap?: (provider: JobProvider) => JobProvider, isolation?: ToolIsolation, hooks?: EngineHooks, logger?: Logger, now?: () => number } = {}) {
+  const { engine, config } = createTestEngine({ config: options.config, runners: options.runners ?? idleRunners, model: options.model, tools: options.tools, workflows: options.workflows, wrap: options.wrap, isolation: options.isolation, hooks: options.hooks, logger: options.logger, now: options.now })
   setBackgroundJobsEngine({ get: async () => engine, peek: () => ({ phase: 'started', value: engine }) })
   const router = createRouter()
   for (const [path, method, handler] of ROUTES) router[method](path, handler)

@@ -5,13 +5,15 @@
  * control character) or none is a 400 naming `title`; a thread the user does not have is a 404.
  */
 import { afterEach, describe, expect, it, vi } from 'vitest'
-import type { JobNotification } from '../../shared/api-types'
+import type { JobNotification, JobSummary } from '../../shared/api-types'
 import { nitroRuntime } from '../support/nitro-runtime-mock'
 import { useServedRoutes } from '../support/route-app'
 
 vi.mock('nitropack/runtime', () => import('../support/nitro-runtime-mock'))
 
-const app = useServedRoutes()
+// The engine's clock reads Date.now when called: newerJobOf fakes Date around its two creations, and the
+// engine's default (Date.now itself, taken when the app is served, before the fake) keeps the real clock.
+const app = useServedRoutes({ now: () => Date.now() })
 
 afterEach(() => {
   nitroRuntime.userId = 'user-1'
@@ -27,11 +29,11 @@ async function threadTitles(): Promise<Array<[string, string, boolean]>> {
   return page.threads.map(thread => [thread.threadId, thread.title, thread.renamed])
 }
 
-/** A thread of user-1 with one ended job titled by its message. */
-async function threadOf(threadId: string, message = 'Plan a trip to Lisbon'): Promise<string> {
+/** A thread of user-1 with one ended job titled by its message; the job as created. */
+async function threadOf(threadId: string, message = 'Plan a trip to Lisbon'): Promise<JobSummary> {
   const { job } = await app.engine.createJob('user-1', { request: { type: 'chat', messages: [{ role: 'user', content: message }] }, threadId })
   await app.engine.abortJob('user-1', job.id)
-  return job.id
+  return job
 }
 
 /**
@@ -41,10 +43,14 @@ async function threadOf(threadId: string, message = 'Plan a trip to Lisbon'): Pr
 async function newerJobOf(threadId: string): Promise<string> {
   vi.useFakeTimers({ toFake: ['Date'] })
   try {
-    vi.setSystemTime(Date.now())
-    await threadOf(threadId)
-    vi.setSystemTime(Date.now() + 1)
-    return await threadOf(threadId, 'And back?')
+    // A second back: a faked clock that did not reach the engine shows in the check below at once.
+    const at = Date.now() - 1_000
+    vi.setSystemTime(at)
+    const first = await threadOf(threadId)
+    vi.setSystemTime(at + 1)
+    const second = await threadOf(threadId, 'And back?')
+    expect([first.createdAt, second.createdAt]).toEqual([at, at + 1])
+    return second.id
   }
   finally {
     vi.useRealTimers()
