@@ -3,10 +3,11 @@
  * paused Redis): the graceful close waits at most one command timeout and then drops the sockets,
  * so nothing keeps the process alive nor holds a connection open after `dispose()`.
  */
-import { describe, expect, it, vi } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import { createRedisProvider } from '../../server/lib/providers/redis'
 import { useRedisServer } from '../support/redis-server'
 import { startRedisPartitionProxy } from '../support/redis-partition-proxy'
+import { onStandingClock } from '../support/standing-clock'
 import { createJob } from './contract-fixtures'
 
 const redis = useRedisServer()
@@ -19,17 +20,12 @@ describe('redis provider: dispose while a reply never comes', () => {
     const direct = createRedisProvider({ url: redis.url, keyPrefix: 'close-silent:', onError: () => {} })
     const job = await createJob(direct).finally(() => direct.dispose())
     const proxy = await startRedisPartitionProxy(redis.url)
-    // The provider connects on a clock that stands still: its checks at connect (INFO server …) go
-    // through its 100 ms command timeout too, and failed ready() with "did not answer" whenever
-    // Redis, another process, was kept off a loaded machine's cores for 100 ms. The silence below
-    // runs on the real clock (a command is written in a setImmediate, before its timeout can fire).
-    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'performance'] })
     const provider = createRedisProvider({ url: proxy.url, keyPrefix: 'close-silent:', commandTimeoutMs: 100, healthCheckMs: 0, onError: () => {} })
     try {
-      await provider.ready()
-      // Connected: nothing of the provider waits on the standing clock.
-      expect(vi.getTimerCount()).toBe(0)
-      vi.useRealTimers()
+      // Connected on a clock that stands still (its checks at connect go through the 100 ms timeout
+      // too); the silence below runs on the real clock: a command is written in a setImmediate,
+      // before its timeout can fire.
+      await onStandingClock(() => provider.ready())
       expect(proxy.open).toBe(2)
       proxy.blackhole()
       // Its caller is told 503; the GET stays queued on the connection, waiting for a reply.
@@ -38,7 +34,6 @@ describe('redis provider: dispose while a reply never comes', () => {
       await expect.poll(() => proxy.open, { interval: 10 }).toBe(0)
     }
     finally {
-      vi.useRealTimers()
       // Idempotent; on a failure above, its timers and sockets must not outlive the file.
       await provider.dispose()
       await proxy.close()

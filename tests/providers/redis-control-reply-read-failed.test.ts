@@ -12,6 +12,7 @@ import { describe, expect, it } from 'vitest'
 import type { ControlReply } from '../../server/lib/providers/types'
 import { createRedisProvider } from '../../server/lib/providers/redis'
 import { useRedisServer } from '../support/redis-server'
+import { onStandingClock } from '../support/standing-clock'
 import { createJob } from './contract-fixtures'
 
 const redis = useRedisServer()
@@ -25,10 +26,16 @@ describe('redis provider: the read of a stored control reply that fails', () => 
     const sender = createRedisProvider({ url: redis.url, keyPrefix: prefix, commandTimeoutMs: 300, healthCheckMs: 0, onError: error => errors.push(String((error as Error)?.message)) })
     const admin = createClient({ url: redis.url })
     try {
-      await Promise.all([owner.ready(), sender.ready(), admin.connect()])
+      await Promise.all([owner.ready(), admin.connect()])
       const job = await createJob(owner)
       const other = await createJob(owner)
-      const controlId = await sender.sendControl(job.id, { type: 'input', userId: 'user-a', requestId: 'r1', answer: { go: 'yes' } })
+      // The sender's checks at connect and its control go through its 300 ms timeout too: on a
+      // clock that stands still, Redis kept off a loaded machine's cores cannot fail them. The
+      // pause below runs on the real clock.
+      const controlId = await onStandingClock(async () => {
+        await sender.ready()
+        return await sender.sendControl(job.id, { type: 'input', userId: 'user-a', requestId: 'r1', answer: { go: 'yes' } })
+      })
       const reply: ControlReply = { ok: false, status: 400, error: 'ValidationError', message: 'go: expected a boolean' }
       // The owner replies before the sender listens: the published reply reaches nobody; it is stored.
       await owner.replyToControl(job.id, controlId, reply)

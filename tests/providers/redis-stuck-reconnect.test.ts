@@ -10,6 +10,7 @@ import { describe, expect, it } from 'vitest'
 import { createRedisProvider } from '../../server/lib/providers/redis'
 import { useRedisServer } from '../support/redis-server'
 import { startRedisPartitionProxy } from '../support/redis-partition-proxy'
+import { onStandingClock } from '../support/standing-clock'
 import { createJob } from './contract-fixtures'
 
 const redis = useRedisServer()
@@ -19,8 +20,16 @@ describe('redis provider: a reconnect whose handshake is never answered', () => 
     const proxy = await startRedisPartitionProxy(redis.url)
     const provider = createRedisProvider({ url: proxy.url, keyPrefix: 'stuck-reconnect:', commandTimeoutMs: 200, healthCheckMs: 100, onError: () => {} })
     try {
-      await provider.ready()
-      const job = await createJob(provider)
+      // Its checks at connect and the job's creation go through the 200 ms timeout too: on a clock
+      // that stands still, Redis kept off a loaded machine's cores cannot fail them. The two
+      // connections' health checks start on that clock and so never probe: they probe only ready
+      // connections anyway, and this test is about connections stuck before ready. What it guards,
+      // the sockets' silence timeout set from healthCheckMs (a socket timer), and the reconnects
+      // run on the real clock.
+      const job = await onStandingClock(async () => {
+        await provider.ready()
+        return await createJob(provider)
+      }, 2)
       const before = proxy.accepted
       proxy.blackholeNew(true)
       proxy.drop()

@@ -13,6 +13,7 @@ import { ProviderUnavailableError } from '../../server/lib/errors'
 import { RedisUnavailableError, redactUrl, RedisUnreachableError } from '../../server/lib/providers/redis-client'
 import { useRedisServer, useTestRedisServer } from '../support/redis-server'
 import { freePort } from '../support/server-process'
+import { onStandingClock } from '../support/standing-clock'
 import { defineProviderContract } from './contract'
 import { appendAccepted, createJob, endEvent, START_MS, statusEvent, textEvent } from './contract-fixtures'
 
@@ -36,6 +37,23 @@ describe('redis provider beyond the contract', () => {
     onTestFinished(() => provider.dispose())
     await provider.ready()
     return provider
+  }
+
+  /**
+   * A provider whose commands wait 300 ms for Redis (the fault below: Redis down or paused), with a
+   * job. Its checks at connect and the job's creation go through that timeout too: they run on a
+   * clock that stands still, so a loaded machine keeping redis-server off its cores that long
+   * cannot fail them; the fault runs on the real clock. No health check (it is not what these test,
+   * and its timer would be left on that clock).
+   */
+  async function withJobOn300msTimeout(url: string) {
+    const provider = createRedisProvider({ url, keyPrefix: nextPrefix(), commandTimeoutMs: 300, healthCheckMs: 0, onError: () => {} })
+    onTestFinished(() => provider.dispose())
+    const job = await onStandingClock(async () => {
+      await provider.ready()
+      return await createJob(provider)
+    })
+    return { provider, job }
   }
 
   async function keysOf(prefix: string): Promise<string[]> {
@@ -75,9 +93,7 @@ describe('redis provider beyond the contract', () => {
 
   it('answers 503 naming Redis while it is down, and works again once it is back', async () => {
     const own = await useTestRedisServer()
-    const provider = createRedisProvider({ url: own.url, keyPrefix: nextPrefix(), commandTimeoutMs: 300, onError: () => {} })
-    await provider.ready()
-    const job = await createJob(provider)
+    const { provider, job } = await withJobOn300msTimeout(own.url)
     await own.stop()
     const failure = await provider.get(job.id).then(() => null, (error: unknown) => error)
     expect(failure).toBeInstanceOf(RedisUnavailableError)
@@ -89,9 +105,7 @@ describe('redis provider beyond the contract', () => {
 
   it('dispose does not wait for Redis to come back: a command queued while it is down cannot hold a shutdown', async () => {
     const own = await useTestRedisServer()
-    const provider = createRedisProvider({ url: own.url, keyPrefix: nextPrefix(), commandTimeoutMs: 300, onError: () => {} })
-    await provider.ready()
-    const job = await createJob(provider)
+    const { provider, job } = await withJobOn300msTimeout(own.url)
     await own.stop()
     // Writes a running job keeps retrying while Redis is down (as the persist queue does).
     const pending = Array.from({ length: 3 }, () => provider.get(job.id).then(() => 'answered', () => 'refused'))
@@ -101,9 +115,7 @@ describe('redis provider beyond the contract', () => {
 
   it('a command Redis never answers (paused: the connection stays open) is a 503 after commandTimeoutMs, not a hang', async () => {
     const own = await useTestRedisServer()
-    const provider = createRedisProvider({ url: own.url, keyPrefix: nextPrefix(), commandTimeoutMs: 300, onError: () => {} })
-    await provider.ready()
-    const job = await createJob(provider)
+    const { provider, job } = await withJobOn300msTimeout(own.url)
     process.kill(own.pid, 'SIGSTOP')
     try {
       // The command is on the socket already: only the reply is awaited.
