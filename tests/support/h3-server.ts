@@ -8,13 +8,14 @@ import type { AddressInfo } from 'node:net'
 import { createApp, toNodeListener } from 'h3'
 import type { EventHandler } from 'h3'
 import { afterEach, beforeEach } from 'vitest'
+import { keepingIdleConnections } from './idle-connections'
 
 /** Serves `handler` around each test; `port` is the current server's. */
 export function useH3Server(handler: EventHandler): { readonly port: number } {
   let server: Server
   const served = { port: 0 }
   beforeEach(async () => {
-    server = createServer(toNodeListener(createApp().use(handler)))
+    server = keepingIdleConnections(createServer(toNodeListener(createApp().use(handler))))
     await new Promise<void>(resolve => server.listen(0, '127.0.0.1', resolve))
     served.port = (server.address() as AddressInfo).port
   })

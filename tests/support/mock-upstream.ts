@@ -6,6 +6,7 @@
 import { createServer } from 'node:http'
 import type { IncomingMessage, ServerResponse } from 'node:http'
 import type { AddressInfo, Socket } from 'node:net'
+import { keepingIdleConnections } from './idle-connections'
 
 /** A normal streamed answer, optionally cut short by one of the fault fields. */
 export interface MockStreamTurn {
@@ -125,9 +126,9 @@ export async function startMockUpstream(handler: MockTurn[] | MockHandler = []):
     timers.add(timer)
   })
 
-  const server = createServer((incoming, outgoing) => {
+  const server = keepingIdleConnections(createServer((incoming, outgoing) => {
     void handle(incoming, outgoing).catch(() => outgoing.destroy())
-  })
+  }))
   server.on('connection', (socket) => {
     sockets.add(socket)
     socket.on('close', () => sockets.delete(socket))

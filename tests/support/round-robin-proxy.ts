@@ -7,6 +7,7 @@
 import { createServer, request as httpRequest } from 'node:http'
 import type { IncomingMessage, ServerResponse } from 'node:http'
 import type { AddressInfo, Socket } from 'node:net'
+import { keepingIdleConnections } from './idle-connections'
 
 /** A running proxy. */
 export interface RoundRobinProxy {
@@ -37,11 +38,11 @@ export async function startRoundRobinProxy(backends: () => string[]): Promise<Ro
     upstream.end(body)
   }
 
-  const server = createServer((request, response) => {
+  const server = keepingIdleConnections(createServer((request, response) => {
     const parts: Buffer[] = []
     request.on('data', (part: Buffer) => parts.push(part))
     request.once('end', () => forward(request, Buffer.concat(parts), response, backends().length * 2))
-  })
+  }))
   server.on('connection', (socket) => {
     sockets.add(socket)
     socket.once('close', () => sockets.delete(socket))

@@ -47,6 +47,7 @@ import type { ToolRegistry } from '../../server/lib/tools/types'
 import type { ToolIsolation } from '../../server/lib/isolation/tool-pool'
 import type { Logger } from '../../server/lib/logger'
 import type { WorkflowRegistry } from '../../server/lib/workflows/types'
+import { keepingIdleConnections } from './idle-connections'
 
 const ROUTES: Array<[string, 'get' | 'head' | 'post' | 'patch' | 'delete', EventHandler]> = [
   ['/api/jobs', 'get', jobsIndexGet],
@@ -101,13 +102,7 @@ export async function serveRoutes(options: { config?: BackgroundJobsConfigInput,
       await send(event, JSON.stringify({ error: true, statusCode: error.statusCode, statusMessage: error.statusMessage, message: error.message }))
     },
   }).use(jobsAssignRequestId).use(jobsCors).use(jobsMethods).use(router)
-  const server: Server = createServer(toNodeListener(app))
-  // The server never drops an idle keep-alive connection (`close` drops them all): its own 5 s
-  // timer raced the test's next request on that connection — after a synchronous stretch of the
-  // test process (a component's first render) longer than that on a loaded machine, fetch reused
-  // the connection in the same turn as the server's timer destroyed it: 'fetch failed', ECONNRESET.
-  // The client (undici) closes the connections it leaves idle itself, which is no race.
-  server.keepAliveTimeout = 0
+  const server: Server = keepingIdleConnections(createServer(toNodeListener(app)))
   await new Promise<void>(resolve => server.listen(0, '127.0.0.1', resolve))
   const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`
   return {

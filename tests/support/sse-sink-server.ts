@@ -9,6 +9,7 @@ import type { AddressInfo } from 'node:net'
 import { createParser } from 'eventsource-parser'
 import type { SseSink } from '../../server/lib/http/sse-sink'
 import { createSseSink } from '../../server/lib/http/sse-sink'
+import { keepingIdleConnections } from './idle-connections'
 
 let server: Server | null = null
 /** The test's client requests (`open`): a paused one never reads the server's close, so its socket stays open unless destroyed. */
@@ -16,7 +17,7 @@ const clients: ClientRequest[] = []
 
 /** Listens on a free loopback port with `listener` (the one server of the test); returns the port. */
 export async function serve(listener: RequestListener): Promise<number> {
-  server = createServer(listener)
+  server = keepingIdleConnections(createServer(listener))
   await new Promise<void>(resolve => server!.listen(0, '127.0.0.1', resolve))
   return (server.address() as AddressInfo).port
 }

@@ -12,13 +12,14 @@ import { afterAll, beforeAll } from 'vitest'
 import { setBackgroundJobsEngine } from '../../server/lib/engine-instance'
 import type { EngineSource } from '../../server/lib/engine-instance'
 import { ProviderUnavailableError } from '../../server/lib/errors'
+import { keepingIdleConnections } from './idle-connections'
 
 /** What the engine source's `get` refuses with: the store is not reachable yet, retry in 5 s. */
 export const storeNotReachable = () => Promise.reject(new ProviderUnavailableError('redis', 'The job store is not reachable yet (the server keeps trying); retry shortly', 5))
 
 /** Around the file's tests: `source` as the engine, `use` adding the routes; `base` is the server's URL. */
 export function useStoreUnreachableApp(source: () => EngineSource, use: (app: App) => void): { readonly base: string } {
-  const server = createServer()
+  const server = keepingIdleConnections(createServer())
   const served = { base: '' }
   beforeAll(async () => {
     setBackgroundJobsEngine(source())
