@@ -2,18 +2,20 @@
  * One thread used from both demo pages against the real routes: the AI SDK page (the real `Chat`
  * from `@ai-sdk/vue` with the stock transport, and its messages after a reload) and the main chat
  * (its history built by its own helpers, fed as ThreadView feeds them, and its `POST /api/jobs`).
- * The test file serves the routes (`useServedRoutes({ runners: { chat: echoAnswer } })`, with
- * `vi.mock('nitropack/runtime', …)`) and fakes `Date` (turns are placed by their jobs' times).
+ * The test file serves the routes (`useServedRoutes({ runners: { chat: echoAnswer }, now: () => Date.now() })`,
+ * with `vi.mock('nitropack/runtime', …)`) and fakes `Date` with `useFakedJobClock` (turns are placed
+ * by their jobs' times).
  */
 import { DefaultChatTransport } from 'ai'
 import type { UIMessage } from 'ai'
 import { Chat } from '@ai-sdk/vue'
-import { expect, vi } from 'vitest'
+import { expect } from 'vitest'
 import type { JobSummary } from '../../app/lib/api-types'
 import { buildHistory, sortOldestFirst } from '../../demo/app/lib/threads'
 import type { ChatJobRequest } from '../../server/lib/providers/types'
 import type { RunContext } from '../../server/lib/run-context'
 import { jobEnded } from './approval-chat'
+import { tick } from './faked-job-clock'
 import type { RouteApp } from './route-app'
 
 /** A chat runner that answers `Answer to <last message>`. */
@@ -28,9 +30,6 @@ export const said = (messages: Array<{ role: string, content: string }>) => mess
 
 /** The two pages' views of a thread on `app`. */
 export function crossPageChat(app: RouteApp) {
-  /** Each job a second apart. */
-  const tick = () => vi.setSystemTime(Date.now() + 1000)
-
   /** The chat as the AI SDK page shows it after a reload. */
   async function loaded(chatId: string): Promise<string[][]> {
     const { messages } = (await (await fetch(`${app.base}/api/jobs/chat/${chatId}/messages`)).json()) as { messages: UIMessage[] }

@@ -8,9 +8,10 @@
 import { DefaultChatTransport } from 'ai'
 import type { UIMessage } from 'ai'
 import { Chat } from '@ai-sdk/vue'
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
+import { describe, expect, it, vi } from 'vitest'
 import type { ChatJobRequest } from '../../server/lib/providers/types'
 import type { RunContext } from '../../server/lib/run-context'
+import { tick, useFakedJobClock } from '../support/faked-job-clock'
 import { useServedRoutes } from '../support/route-app'
 
 vi.mock('nitropack/runtime', () => import('../support/nitro-runtime-mock'))
@@ -22,9 +23,8 @@ async function runner(context: RunContext, request: ChatJobRequest): Promise<voi
 }
 
 // Three turns read first: ceil(6 / 2).
-const app = useServedRoutes({ config: { limits: { maxMessages: 6 } }, runners: { chat: runner } })
-
-const tick = () => vi.setSystemTime(Date.now() + 1000)
+const app = useServedRoutes({ config: { limits: { maxMessages: 6 } }, runners: { chat: runner }, now: () => Date.now() })
+useFakedJobClock(app)
 
 async function loaded(chatId: string): Promise<string[][]> {
   const { messages } = (await (await fetch(`${app.base}/api/jobs/chat/${chatId}/messages`)).json()) as { messages: UIMessage[] }
@@ -32,9 +32,6 @@ async function loaded(chatId: string): Promise<string[][]> {
 }
 
 describe('an AI SDK edit of a message older than the jobs the messages route reads first', () => {
-  beforeEach(() => vi.useFakeTimers({ toFake: ['Date'] }))
-  afterEach(() => vi.useRealTimers())
-
   it('still drops the turns after it', async () => {
     const chatId = 'chat-edit-past-read-window'
     const chat = new Chat<UIMessage>({ id: chatId, transport: new DefaultChatTransport({ api: `${app.base}/api/jobs/chat` }) })

@@ -9,12 +9,13 @@
 import { DefaultChatTransport } from 'ai'
 import type { UIMessage } from 'ai'
 import { Chat } from '@ai-sdk/vue'
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
+import { describe, expect, it, vi } from 'vitest'
 import type { JobSummary } from '../../app/lib/api-types'
 import { messageKeyOf } from '../../demo/app/lib/threads'
 import type { ChatJobRequest } from '../../server/lib/providers/types'
 import type { RunContext } from '../../server/lib/run-context'
 import { jobEnded } from '../support/approval-chat'
+import { tick, useFakedJobClock } from '../support/faked-job-clock'
 import { useServedRoutes } from '../support/route-app'
 
 vi.mock('nitropack/runtime', () => import('../support/nitro-runtime-mock'))
@@ -25,10 +26,8 @@ async function runner(context: RunContext, request: ChatJobRequest): Promise<voi
   context.emit({ type: 'step-end', step: 1, finishReason: 'stop' })
 }
 
-const app = useServedRoutes({ runners: { chat: runner } })
-
-/** Each job a second apart (turns are placed by their jobs' times). */
-const tick = () => vi.setSystemTime(Date.now() + 1000)
+const app = useServedRoutes({ runners: { chat: runner }, now: () => Date.now() })
+useFakedJobClock(app)
 
 async function loaded(chatId: string): Promise<UIMessage[]> {
   return ((await (await fetch(`${app.base}/api/jobs/chat/${chatId}/messages`)).json()) as { messages: UIMessage[] }).messages
@@ -49,9 +48,6 @@ async function regenerateInMainChat(chatId: string): Promise<string> {
 }
 
 describe('an AI SDK message with metadata, answered again in the main chat', () => {
-  beforeEach(() => vi.useFakeTimers({ toFake: ['Date'] }))
-  afterEach(() => vi.useRealTimers())
-
   it('keeps the metadata the client sent on it after a reload', async () => {
     const chatId = 'chat-metadata-answered-again'
     const chat = new Chat<UIMessage>({ id: chatId, transport: new DefaultChatTransport({ api: `${app.base}/api/jobs/chat` }) })

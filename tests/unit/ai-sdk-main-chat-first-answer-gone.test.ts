@@ -11,10 +11,11 @@
 import { DefaultChatTransport } from 'ai'
 import type { UIMessage } from 'ai'
 import { Chat } from '@ai-sdk/vue'
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
+import { describe, expect, it, vi } from 'vitest'
 import type { ChatJobRequest } from '../../server/lib/providers/types'
 import type { RunContext } from '../../server/lib/run-context'
 import { jobEnded } from '../support/approval-chat'
+import { tick, useFakedJobClock } from '../support/faked-job-clock'
 import { useServedRoutes } from '../support/route-app'
 
 vi.mock('nitropack/runtime', () => import('../support/nitro-runtime-mock'))
@@ -25,12 +26,10 @@ async function runner(context: RunContext, request: ChatJobRequest): Promise<voi
   context.emit({ type: 'step-end', step: 1, finishReason: 'stop' })
 }
 
-const app = useServedRoutes({ runners: { chat: runner } })
+const app = useServedRoutes({ runners: { chat: runner }, now: () => Date.now() })
+useFakedJobClock(app)
 
 const shown = (messages: UIMessage[]) => messages.map(message => [message.role, message.parts.flatMap(part => (part.type === 'text' ? [part.text] : [])).join('')])
-
-/** Each job a second apart (turns are placed by their jobs' times). */
-const tick = () => vi.setSystemTime(Date.now() + 1000)
 
 /** A main-chat turn (`POST /api/jobs`); `messageId`: a Regenerate or Retry of that turn. */
 async function mainChatTurn(chatId: string, content: string, messageId?: string): Promise<string> {
@@ -46,9 +45,6 @@ async function loaded(chatId: string): Promise<UIMessage[]> {
 }
 
 describe('a main-chat turn answered again, its first answer gone, edited on the AI SDK page', () => {
-  beforeEach(() => vi.useFakeTimers({ toFake: ['Date'] }))
-  afterEach(() => vi.useRealTimers())
-
   it('is the same turn after a reload: the old answer is replaced, not shown beside the edit', async () => {
     const chatId = 'chat-first-answer-gone'
     const first = await mainChatTurn(chatId, 'First')

@@ -7,10 +7,11 @@
  * It is now `<jobId>:user` for as long as the turn is there, also after a further answer again.
  */
 import type { UIMessage } from 'ai'
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
+import { describe, expect, it, vi } from 'vitest'
 import type { ChatJobRequest } from '../../server/lib/providers/types'
 import type { RunContext } from '../../server/lib/run-context'
 import { jobEnded } from '../support/approval-chat'
+import { tick, useFakedJobClock } from '../support/faked-job-clock'
 import { useServedRoutes } from '../support/route-app'
 
 vi.mock('nitropack/runtime', () => import('../support/nitro-runtime-mock'))
@@ -21,10 +22,8 @@ async function runner(context: RunContext, request: ChatJobRequest): Promise<voi
   context.emit({ type: 'step-end', step: 1, finishReason: 'stop' })
 }
 
-const app = useServedRoutes({ runners: { chat: runner } })
-
-/** Each job a second apart (turns are placed by their jobs' times). */
-const tick = () => vi.setSystemTime(Date.now() + 1000)
+const app = useServedRoutes({ runners: { chat: runner }, now: () => Date.now() })
+useFakedJobClock(app)
 
 /** A main-chat turn (`POST /api/jobs`); `messageId`: a Regenerate or Retry of that turn. */
 async function mainChatTurn(chatId: string, content: string, messageId?: string): Promise<string> {
@@ -43,9 +42,6 @@ async function userIds(chatId: string): Promise<string[]> {
 const remove = async (id: string) => expect((await fetch(`${app.base}/api/jobs/${id}`, { method: 'DELETE' })).status).toBe(204)
 
 describe('a main-chat turn answered again, on the AI SDK messages route', () => {
-  beforeEach(() => vi.useFakeTimers({ toFake: ['Date'] }))
-  afterEach(() => vi.useRealTimers())
-
   it('keeps its user message id once its first answer is gone', async () => {
     const chatId = 'chat-stable-ids'
     const first = await mainChatTurn(chatId, 'First')

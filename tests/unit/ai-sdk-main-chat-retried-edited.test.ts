@@ -11,11 +11,12 @@
 import { DefaultChatTransport } from 'ai'
 import type { UIMessage } from 'ai'
 import { Chat } from '@ai-sdk/vue'
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
+import { describe, expect, it, vi } from 'vitest'
 import type { ChatJobRequest } from '../../server/lib/providers/types'
 import type { RunContext } from '../../server/lib/run-context'
 import { jobEnded } from '../support/approval-chat'
 import { askToDelete } from '../support/delete-approvals'
+import { tick, useFakedJobClock } from '../support/faked-job-clock'
 import { useServedRoutes } from '../support/route-app'
 
 vi.mock('nitropack/runtime', () => import('../support/nitro-runtime-mock'))
@@ -27,12 +28,10 @@ async function runner(context: RunContext, request: ChatJobRequest): Promise<voi
   context.emit({ type: 'step-end', step: 1, finishReason: 'stop' })
 }
 
-const app = useServedRoutes({ runners: { chat: runner } })
+const app = useServedRoutes({ runners: { chat: runner }, now: () => Date.now() })
+useFakedJobClock(app)
 
 const shown = (messages: UIMessage[]) => messages.map(message => [message.role, message.id, message.parts.flatMap(part => (part.type === 'text' ? [part.text] : [])).join('')])
-
-/** Each job a second apart (turns are placed by their jobs' times). */
-const tick = () => vi.setSystemTime(Date.now() + 1000)
 
 /** A main-chat turn (`POST /api/jobs`); `messageId`: a Regenerate or Retry of that turn. */
 async function mainChatTurn(chatId: string, content: string, { messageId, ended = true }: { messageId?: string, ended?: boolean } = {}): Promise<string> {
@@ -48,9 +47,6 @@ async function loaded(chatId: string): Promise<UIMessage[]> {
 }
 
 describe('a turn the main chat answered again, edited on the AI SDK page', () => {
-  beforeEach(() => vi.useFakeTimers({ toFake: ['Date'] }))
-  afterEach(() => vi.useRealTimers())
-
   it('stays in its place after a reload, and the turn the edit dropped is gone', async () => {
     const chatId = 'chat-main-retried-edited'
     const first = await mainChatTurn(chatId, 'First')

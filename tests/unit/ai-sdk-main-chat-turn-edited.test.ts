@@ -10,11 +10,12 @@
 import { DefaultChatTransport } from 'ai'
 import type { UIMessage } from 'ai'
 import { Chat } from '@ai-sdk/vue'
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
+import { describe, expect, it, vi } from 'vitest'
 import type { ChatJobRequest } from '../../server/lib/providers/types'
 import type { RunContext } from '../../server/lib/run-context'
 import { jobEnded } from '../support/approval-chat'
 import { askToDelete } from '../support/delete-approvals'
+import { tick, useFakedJobClock } from '../support/faked-job-clock'
 import { useServedRoutes } from '../support/route-app'
 
 vi.mock('nitropack/runtime', () => import('../support/nitro-runtime-mock'))
@@ -26,12 +27,10 @@ async function runner(context: RunContext, request: ChatJobRequest): Promise<voi
   context.emit({ type: 'step-end', step: 1, finishReason: 'stop' })
 }
 
-const app = useServedRoutes({ runners: { chat: runner } })
+const app = useServedRoutes({ runners: { chat: runner }, now: () => Date.now() })
+useFakedJobClock(app)
 
 const shown = (messages: UIMessage[]) => messages.map(message => [message.role, message.id, message.parts.flatMap(part => (part.type === 'text' ? [part.text] : [])).join('')])
-
-/** Each job a millisecond apart (turns are placed by their jobs' times). */
-const tick = () => vi.setSystemTime(Date.now() + 1000)
 
 async function mainChatTurn(chatId: string, content: string, ended = true): Promise<string> {
   tick()
@@ -46,9 +45,6 @@ async function loaded(chatId: string): Promise<UIMessage[]> {
 }
 
 describe('a main-chat turn answered again on the AI SDK page', () => {
-  beforeEach(() => vi.useFakeTimers({ toFake: ['Date'] }))
-  afterEach(() => vi.useRealTimers())
-
   it('regenerate(): the messages route shows the turn once, with the new answer', async () => {
     const chatId = 'chat-main-regenerate-sdk'
     await mainChatTurn(chatId, 'First')

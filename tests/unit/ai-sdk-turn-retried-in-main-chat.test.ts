@@ -10,12 +10,13 @@
 import { DefaultChatTransport } from 'ai'
 import type { UIMessage } from 'ai'
 import { Chat } from '@ai-sdk/vue'
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
+import { afterEach, describe, expect, it, vi } from 'vitest'
 import type { JobSummary } from '../../app/lib/api-types'
 import { buildHistory, messageKeyOf, sortOldestFirst } from '../../demo/app/lib/threads'
 import type { ChatJobRequest } from '../../server/lib/providers/types'
 import type { RunContext } from '../../server/lib/run-context'
 import { jobEnded } from '../support/approval-chat'
+import { tick, useFakedJobClock } from '../support/faked-job-clock'
 import { useServedRoutes } from '../support/route-app'
 
 vi.mock('nitropack/runtime', () => import('../support/nitro-runtime-mock'))
@@ -29,10 +30,8 @@ async function runner(context: RunContext, request: ChatJobRequest): Promise<voi
   context.emit({ type: 'step-end', step: 1, finishReason: 'stop' })
 }
 
-const app = useServedRoutes({ runners: { chat: runner } })
-
-/** Each job a second apart (turns are placed by their jobs' times). */
-const tick = () => vi.setSystemTime(Date.now() + 1000)
+const app = useServedRoutes({ runners: { chat: runner }, now: () => Date.now() })
+useFakedJobClock(app)
 
 const said = (messages: Array<{ role: string, content: string }>) => messages.map(({ role, content }) => [role, content])
 
@@ -51,9 +50,7 @@ async function mainChatHistory(chatId: string, next: string, nextKey?: string): 
 }
 
 describe('an AI SDK turn retried in the main chat, mid-thread', () => {
-  beforeEach(() => vi.useFakeTimers({ toFake: ['Date'] }))
   afterEach(() => {
-    vi.useRealTimers()
     upstreamDown = false
   })
 

@@ -7,7 +7,7 @@
  * as earlier versions of its turn (lib/answer-versions.ts). The
  * real routes serve the thread; the main chat's messages go as ThreadView sends them.
  */
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
+import { describe, expect, it, vi } from 'vitest'
 import type { JobSummary } from '../../app/lib/api-types'
 import { composerKeyAction } from '../../demo/app/lib/composer-keys'
 import { newestVersion, turnVersions } from '../../demo/app/lib/answer-versions'
@@ -16,11 +16,13 @@ import { editBody, editedMessageId, startedJobIdOf } from '../../demo/app/lib/me
 import { sortOldestFirst } from '../../demo/app/lib/threads'
 import { jobEnded } from '../support/approval-chat'
 import { crossPageChat, echoAnswer, said } from '../support/cross-page-chat'
+import { tick, useFakedJobClock } from '../support/faked-job-clock'
 import { useServedRoutes } from '../support/route-app'
 
 vi.mock('nitropack/runtime', () => import('../support/nitro-runtime-mock'))
 
-const app = useServedRoutes({ runners: { chat: echoAnswer } })
+const app = useServedRoutes({ runners: { chat: echoAnswer }, now: () => Date.now() })
+useFakedJobClock(app)
 const { loaded, mainChatHistory, mainChatSends } = crossPageChat(app)
 
 function job(id: string, createdAt: number, extra: Partial<ThreadJob> = {}): ThreadJob {
@@ -33,7 +35,7 @@ async function threadJobs(chatId: string): Promise<JobSummary[]> {
 
 /** The main chat's Save: the edit posted as useMessageEdit posts it; the new job's id, read from the stream. */
 async function mainChatEdits(chatId: string, edited: JobSummary, text: string): Promise<string> {
-  vi.setSystemTime(Date.now() + 1000)
+  tick()
   const messageId = editedMessageId(edited, await threadJobs(chatId))
   const response = await fetch(`${app.base}/api/jobs/chat`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(editBody(chatId, messageId, text, true)) })
   expect(response.status).toBe(200)
@@ -49,9 +51,6 @@ async function shownPrompts(chatId: string): Promise<string[]> {
 }
 
 describe('the main chat\'s Edit of a message', () => {
-  beforeEach(() => vi.useFakeTimers({ toFake: ['Date'] }))
-  afterEach(() => vi.useRealTimers())
-
   it('asks the edited message again in its place: the later turns leave the view and the history', async () => {
     const chatId = 'chat-main-edit-first'
     await mainChatSends(chatId, 'First')

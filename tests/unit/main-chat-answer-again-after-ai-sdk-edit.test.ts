@@ -7,19 +7,18 @@
  * back — on the AI SDK page after a reload, and in the main chat's next history — although the
  * user had removed it and the regenerated answer was made without it.
  */
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
+import { describe, expect, it, vi } from 'vitest'
 import { crossPageChat, echoAnswer, said } from '../support/cross-page-chat'
+import { useFakedJobClock } from '../support/faked-job-clock'
 import { useServedRoutes } from '../support/route-app'
 
 vi.mock('nitropack/runtime', () => import('../support/nitro-runtime-mock'))
 
-const app = useServedRoutes({ runners: { chat: echoAnswer } })
+const app = useServedRoutes({ runners: { chat: echoAnswer }, now: () => Date.now() })
+useFakedJobClock(app)
 const { loaded, mainChatHistory, mainChatSends, editedOnAiSdkPage } = crossPageChat(app)
 
 describe('a message edited on the AI SDK page, then answered again in the main chat', () => {
-  beforeEach(() => vi.useFakeTimers({ toFake: ['Date'] }))
-  afterEach(() => vi.useRealTimers())
-
   it('does not bring back the turn the edit dropped', async () => {
     const chatId = 'chat-edited-then-regenerated-in-main-chat'
     const chat = await editedOnAiSdkPage(chatId)

@@ -8,19 +8,18 @@
  * `@ai-sdk/vue` and the stock transport against the real routes; the main chat's history from its
  * own helpers, fed as ThreadView feeds them.
  */
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
+import { describe, expect, it, vi } from 'vitest'
 import { crossPageChat, echoAnswer, said } from '../support/cross-page-chat'
+import { useFakedJobClock } from '../support/faked-job-clock'
 import { useServedRoutes } from '../support/route-app'
 
 vi.mock('nitropack/runtime', () => import('../support/nitro-runtime-mock'))
 
-const app = useServedRoutes({ runners: { chat: echoAnswer } })
+const app = useServedRoutes({ runners: { chat: echoAnswer }, now: () => Date.now() })
+useFakedJobClock(app)
 const { loaded, mainChatHistory, mainChatSends, editedOnAiSdkPage } = crossPageChat(app)
 
 describe('the main chat after an edit on the AI SDK page', () => {
-  beforeEach(() => vi.useFakeTimers({ toFake: ['Date'] }))
-  afterEach(() => vi.useRealTimers())
-
   it('sends the model the turns the AI SDK page shows, not the turn the edit dropped', async () => {
     const chatId = 'chat-edited-then-main-chat'
     await editedOnAiSdkPage(chatId)

@@ -17,6 +17,7 @@ import type { ThreadJob } from '../../demo/app/lib/known-jobs'
 import { withThreadJobs } from '../../demo/app/lib/thread-current-jobs'
 import { crossPageChat, echoAnswer, said } from '../support/cross-page-chat'
 import { allNodes, mountClient, textOf, withClientTemplate } from '../support/demo-client-render'
+import { useFakedJobClock } from '../support/faked-job-clock'
 import { useServedRoutes } from '../support/route-app'
 import ThreadViewSsr from '../../demo/app/components/ThreadView.vue'
 import { turnVersionComponents } from '../support/demo-turn-versions'
@@ -24,7 +25,8 @@ import { stubThreadViewGlobals } from '../support/thread-view-globals'
 
 vi.mock('nitropack/runtime', () => import('../support/nitro-runtime-mock'))
 
-const app = useServedRoutes({ runners: { chat: echoAnswer } })
+const app = useServedRoutes({ runners: { chat: echoAnswer }, now: () => Date.now() })
+useFakedJobClock(app)
 const { loaded, editedOnAiSdkPage } = crossPageChat(app)
 const ThreadView = withClientTemplate(ThreadViewSsr, 'demo/app/components/ThreadView.vue') as Component
 
@@ -100,15 +102,11 @@ async function mainChatSends(chatId: string, text: string, pageSize: number): Pr
 }
 
 beforeEach(() => {
-  vi.useFakeTimers({ toFake: ['Date'] })
   stubThreadViewGlobals()
   // Not a touch screen: the composer's focus is as on a desktop.
   vi.stubGlobal('window', { matchMedia: () => ({ matches: false }) })
 })
-afterEach(() => {
-  vi.unstubAllGlobals()
-  vi.useRealTimers()
-})
+afterEach(() => vi.unstubAllGlobals())
 
 describe('the main chat on a thread longer than the page it has read', () => {
   it('sends the model the turns the AI SDK page shows after an edit of a message on an earlier page', async () => {
