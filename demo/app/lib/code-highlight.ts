@@ -66,6 +66,15 @@ export function highlightCode(code: string, language: string): HighlightedCode {
   return { html, language: label }
 }
 
+/**
+ * Forgets every highlighted block: the next render of a block highlights it again. For
+ * measurements of a first render (bench/markdown.ts), which a kept block would skip.
+ */
+export function forgetHighlightedCode(): void {
+  highlighted.clear()
+  highlightedChars = 0
+}
+
 /** Keeps a highlighted block, dropping the least recently used ones beyond the bound. */
 function remember(key: string, block: HighlightedCode): void {
   const chars = key.length + block.html.length
