@@ -46,9 +46,13 @@ export function logToolCallFailure(context: RunContext, call: { id: string, name
     return
   }
   // The browser's code gave an output the tool's outputSchema refuses (decision 51): the app's to fix.
+  // Limited as a failure (once per kind, then a count line a minute): the same browser code gives
+  // the same bad output on every call of every user.
   if (error instanceof ClientToolInvalidOutputError) {
     const why = error.issues !== undefined ? { issues: error.issues } : { error: loggedCause(error.cause) }
-    context.logger?.warn(`client tool "${call.name}": the browser's output was not used (its outputSchema refused it, or could not check it); the model got the error as its result`, { tool: call.name, jobId: context.jobId, callId: call.id, ...why })
+    const log = () => context.logger?.warn(`client tool "${call.name}": the browser's output was not used (its outputSchema refused it, or could not check it); the model got the error as its result`, { tool: call.name, jobId: context.jobId, callId: call.id, ...why })
+    if (context.toolFailed) context.toolFailed(call.name, log, error)
+    else log()
     return
   }
   // Timed out for an earlier call's leftover (an interval spinning in its worker): the tool to fix is that one.
