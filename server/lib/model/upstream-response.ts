@@ -105,8 +105,8 @@ export function toModelError(error: unknown, secrets: EchoedSecrets, whileReadin
 /**
  * An endpoint's name for the failure (`error.code`, `error.type`) that holds a secret, or a part
  * of one (secret-runs.ts), replaced by `[redacted]`: upstream-code.ts keeps a name as the job
- * error's `upstreamCode`, which its user reads. The whole secret was scrubbed from the body
- * already; a part of it, or the secret in another case, was not.
+ * error's `upstreamCode`, which its user reads. The name is a field of its own, which the message's
+ * scrubbing (`redact`) does not reach, so it is checked here.
  */
 function withoutSecretNames(error: ModelError, secrets: EchoedSecrets): void {
   if (!(error instanceof UpstreamHttpError || error instanceof UpstreamRateLimitedError || error instanceof UpstreamStreamError)) return
