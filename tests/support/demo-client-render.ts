@@ -9,7 +9,7 @@ import { createRequire } from 'node:module'
 import * as vue from 'vue'
 import type { Component } from 'vue'
 import { compileScript, compileTemplate, parse } from 'vue/compiler-sfc'
-import { vi } from 'vitest'
+import { afterEach, beforeEach, vi } from 'vitest'
 
 /** One rendered element (or text): what the template made of it. */
 export interface FakeNode {
@@ -53,6 +53,20 @@ export function stubDocument(): void {
   vi.stubGlobal('Document', FakeDocument)
   vi.stubGlobal('ShadowRoot', class {})
   vi.stubGlobal('document', new FakeDocument())
+}
+
+/**
+ * For a file that mounts demo components with `mountClient`: before each test the fake `document`
+ * and the `computed` that Nuxt auto-imports in the components, after it the real globals back.
+ */
+export function useClientRendering(): void {
+  beforeEach(() => {
+    stubDocument()
+    vi.stubGlobal('computed', vue.computed)
+  })
+  afterEach(() => {
+    vi.unstubAllGlobals()
+  })
 }
 
 function node(tag: string, text = ''): FakeNode {

@@ -8,23 +8,17 @@
  * A job that also asks the user something still reads as a question.
  */
 import * as vue from 'vue'
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import type { ToolCallState } from '../../shared/reducer'
 import type { TurnReport } from '../../demo/app/lib/turn-report'
 import { keptIfSame, threadHold, threadStatusLine } from '../../demo/app/lib/turn-report'
 import { holdText } from '../../demo/app/lib/wording'
-import { allNodes, mountClient, stubDocument, textOf, withClientTemplate } from '../support/demo-client-render'
+import { allNodes, mountClient, textOf, useClientRendering, withClientTemplate } from '../support/demo-client-render'
 import ToolCallRowSsr from '../../demo/app/components/ToolCallRow.vue'
 
 const ToolCallRow = withClientTemplate(ToolCallRowSsr, 'demo/app/components/ToolCallRow.vue')
 
-beforeEach(() => {
-  stubDocument()
-  vi.stubGlobal('computed', vue.computed)
-})
-afterEach(() => {
-  vi.unstubAllGlobals()
-})
+useClientRendering()
 
 /** The row's status chip: its words and its `data-status`. */
 function chip(call: ToolCallState, waitingForBrowser?: boolean) {

@@ -4,20 +4,14 @@
  * ran. The main chat's row (ToolCallRow.vue) now shows a duration only for a call that ran.
  */
 import * as vue from 'vue'
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import type { ToolCallState } from '../../shared/reducer'
-import { allNodes, mountClient, stubDocument, textOf, withClientTemplate } from '../support/demo-client-render'
+import { allNodes, mountClient, textOf, useClientRendering, withClientTemplate } from '../support/demo-client-render'
 import ToolCallRowSsr from '../../demo/app/components/ToolCallRow.vue'
 
 const ToolCallRow = withClientTemplate(ToolCallRowSsr, 'demo/app/components/ToolCallRow.vue')
 
-beforeEach(() => {
-  stubDocument()
-  vi.stubGlobal('computed', vue.computed)
-})
-afterEach(() => {
-  vi.unstubAllGlobals()
-})
+useClientRendering()
 
 /** The row's duration as shown, or null. */
 function duration(call: ToolCallState): string | null {

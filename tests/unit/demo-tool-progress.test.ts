@@ -7,11 +7,11 @@
 import * as vue from 'vue'
 import type { Component } from 'vue'
 import type { ToolUIPart, UIMessage } from 'ai'
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
+import { describe, expect, it, vi } from 'vitest'
 import type { ToolCallState } from '../../shared/reducer'
 import { messageToolProgress } from '../../demo/app/lib/tool-progress'
 import type { FakeNode } from '../support/demo-client-render'
-import { allNodes, mountClient, stubDocument, textOf, withClientTemplate } from '../support/demo-client-render'
+import { allNodes, mountClient, textOf, useClientRendering, withClientTemplate } from '../support/demo-client-render'
 import ToolCallRowSsr from '../../demo/app/components/ToolCallRow.vue'
 import AiSdkToolPartSsr from '../../demo/app/components/AiSdkToolPart.vue'
 import ToolProgressSsr from '../../demo/app/components/ToolProgress.vue'
@@ -22,13 +22,7 @@ const ToolCallRow = withClientTemplate(ToolCallRowSsr, 'demo/app/components/Tool
 const AiSdkToolPart = withClientTemplate(AiSdkToolPartSsr, 'demo/app/components/AiSdkToolPart.vue')
 const ToolProgress = withClientTemplate(ToolProgressSsr, 'demo/app/components/ToolProgress.vue')
 
-beforeEach(() => {
-  stubDocument()
-  vi.stubGlobal('computed', vue.computed)
-})
-afterEach(() => {
-  vi.unstubAllGlobals()
-})
+useClientRendering()
 
 /** What the row shows of the progress: the message and the bar. */
 function shown(container: FakeNode) {
